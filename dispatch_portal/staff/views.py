@@ -1,0 +1,15 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from dispatch_portal.system.selectors import system_status
+
+from .selectors import dashboard_tiles, recent_activity
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "staff/dashboard.html",
+        {"tiles": dashboard_tiles(), "activity": recent_activity(), "status": system_status()},
+    )

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider.views import TokenView
+
+from dispatch_portal.staff.views import dashboard
+from dispatch_portal.system import views as system_views
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("system/", system_views.system_overview, name="system-overview"),
+    path("system/ping/", system_views.worker_ping, name="system-worker-ping"),
+    path("admin/", admin.site.urls),
+    # Partner API
+    path("connect/token", TokenView.as_view(), name="oauth-token"),
+    path("v1/", include("deliveries.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "Dispatch Portal administration"
+admin.site.site_title = "Dispatch Portal admin"

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider.views import TokenView
 
@@ -14,11 +17,17 @@ urlpatterns = [
     path("system/", system_views.system_overview, name="system-overview"),
     path("system/ping/", system_views.worker_ping, name="system-worker-ping"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     # Partner API
     path("connect/token", TokenView.as_view(), name="oauth-token"),
     path("v1/", include("deliveries.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI sets inline style attributes; allow them on this page only.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]
 
 admin.site.site_header = "Dispatch Portal administration"

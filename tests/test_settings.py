@@ -20,6 +20,7 @@ def clean_env(**overrides) -> dict:
     portal_vars = {
         "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "PUBLIC_BASE_URL",
         "CALLBACK_SECRET", "SANDBOX_ENABLED", "PORT", "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     } | {f"{c}_{k}" for c in ("LOCATE2U", "LINETEN") for k in ("TOKEN_URL", "BASE_URL", "CLIENT_ID", "CLIENT_SECRET")}
     env = {k: v for k, v in os.environ.items() if k not in portal_vars}
     env.update(overrides)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("locations/", include("locations.urls")),
     path("system/", system_views.system_overview, name="system-overview"),
     path("system/ping/", system_views.worker_ping, name="system-worker-ping"),
     path("admin/", admin.site.urls),
@@ -21,6 +22,7 @@ urlpatterns = [
     # Partner API
     path("connect/token", TokenView.as_view(), name="oauth-token"),
     path("v1/", include("deliveries.api.urls")),
+    path("api/v4.1/location", include("locations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets inline style attributes; allow them on this page only.
     path(

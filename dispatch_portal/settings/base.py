@@ -6,6 +6,7 @@ The defaults are the development defaults: they run on a laptop with nothing ins
 """
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -192,6 +193,12 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_SCOPES": PARTNER_SCOPES,
 }
 
+# --- Maps ---------------------------------------------------------------------------------------
+# Tile source for the location map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty: no
+# tiles are fetched and the map shows its markers on a plain background.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+
 # --- Security headers --------------------------------------------------------------------------
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_HTTPONLY = True
@@ -212,6 +219,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+if MAP_TILE_URL:
+    # Allow the tile host (a {s} subdomain placeholder becomes a wildcard) and nothing more.
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # --- Internationalisation, static files --------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

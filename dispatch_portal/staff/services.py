@@ -25,11 +25,17 @@ def staff_user_save(*, username: str, password: str, role: Role, location_refs: 
         raise StaffUserError("--locations applies to the manager role only")
     locations = []
     if location_refs:
-        found = {loc.ref: loc for loc in Location.objects.filter(ref__in=location_refs)}
+        found: dict[str, list[Location]] = {}
+        for loc in Location.objects.filter(ref__in=location_refs):
+            found.setdefault(loc.ref, []).append(loc)
         missing = [ref for ref in location_refs if ref not in found]
         if missing:
             raise StaffUserError(f"unknown location ref(s): {', '.join(missing)}")
-        locations = [found[ref] for ref in location_refs]
+        # Refs are unique per retailer only; a manager's list must not pick a store by chance.
+        ambiguous = [ref for ref in location_refs if len(found[ref]) > 1]
+        if ambiguous:
+            raise StaffUserError(f"location ref(s) used by several retailers: {', '.join(ambiguous)}")
+        locations = [found[ref][0] for ref in location_refs]
 
     # The operator chooses the password deliberately, so Django's password validators are not
     # applied here (they would refuse the short demo passwords of a laptop set-up).

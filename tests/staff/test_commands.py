@@ -64,6 +64,24 @@ def test_create_staff_user_refuses_bad_input_and_saves_nothing(args, message):
     assert not User.objects.filter(username="x").exists()
 
 
+def test_create_staff_user_refuses_a_ref_that_two_retailers_use():
+    LocationFactory(ref="SAME", retailer="1")
+    LocationFactory(ref="SAME", retailer="2")
+
+    with pytest.raises(CommandError, match="several retailers"):
+        call_command("create_staff_user", "--username", "m", "--password", "p", "--role", "manager", "--locations", "SAME")
+
+
+def test_manager_has_no_django_admin_access(client):
+    LocationFactory(ref="A1")
+    call_command("create_staff_user", "--username", "mgr", "--password", "p", "--role", "manager", "--locations", "A1")
+    client.force_login(User.objects.get(username="mgr"))
+
+    response = client.get("/admin/locations/location/")
+
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
 def test_ensure_admin_creates_then_resets_the_superuser_password():
     call_command("ensure_admin", "--username", "admin", "--password", "first")
     call_command("ensure_admin", "--username", "admin", "--password", "second")

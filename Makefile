@@ -41,7 +41,7 @@ test: install-dev
 	$(BIN)/pytest
 
 bench: install-dev
-	@echo "No benchmarks yet: they arrive with the benchmark issue (#8)." >&2; exit 1
+	$(BIN)/python tests/benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts

@@ -259,7 +259,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "system-beat": {"task": "dispatch_portal.system.tasks.beat_tick", "schedule": 30.0},
+    "outbox-sweep": {"task": "deliveries.tasks.outbox_sweep_due", "schedule": 15.0},
 }
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)  # a claimed call is re-offered after this
 
 # --- Logging: one line per event on stderr; secrets never reach it (no request bodies here). ---
 LOGGING = {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.views.generic import RedirectView
@@ -31,6 +32,12 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+if settings.SANDBOX_ENABLED:
+    urlpatterns += [
+        path("sandbox/locate2u/", include("deliveries.sandbox.locate2u.urls")),
+        path("sandbox/lineten/", include("deliveries.sandbox.lineten.urls")),
+    ]
 
 admin.site.site_header = "Dispatch Portal administration"
 admin.site.site_title = "Dispatch Portal admin"

@@ -41,6 +41,12 @@ LINETEN_TOKEN_URL = env.str("LINETEN_TOKEN_URL", default=f"{SANDBOX_BASE_URL}/li
 LINETEN_BASE_URL = env.str("LINETEN_BASE_URL", default=f"{SANDBOX_BASE_URL}/lineten").rstrip("/")
 LINETEN_CLIENT_ID = env.str("LINETEN_CLIENT_ID", default="sandbox-lineten-client")
 LINETEN_CLIENT_SECRET = env.str("LINETEN_CLIENT_SECRET", default="sandbox-lineten-secret")
+# Sandbox behaviour. Faults are "key=value" lists, e.g. "error_rate=0.2,error_status=503,latency_ms=300,
+# timeout_rate=0.1,token_ttl=60" (see deliveries/sandbox/faults.py).
+SANDBOX_FAULTS_LOCATE2U = env.str("SANDBOX_FAULTS_LOCATE2U", default="")
+SANDBOX_FAULTS_LINETEN = env.str("SANDBOX_FAULTS_LINETEN", default="")
+SANDBOX_LOCATE2U_IMPORT_RATE = env.float("SANDBOX_LOCATE2U_IMPORT_RATE", default=20.0)  # stops per second
+SANDBOX_LINETEN_STEP_SECONDS = env.float("SANDBOX_LINETEN_STEP_SECONDS", default=10.0)  # per job status step
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -62,6 +68,9 @@ INSTALLED_APPS = [
     "dispatch_portal.system",
     "locations",
     "deliveries",
+    # The carrier stand-ins. Their tables always exist; their URLs only when SANDBOX_ENABLED.
+    "deliveries.sandbox.locate2u",
+    "deliveries.sandbox.lineten",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
     "system-beat": {"task": "dispatch_portal.system.tasks.beat_tick", "schedule": 30.0},
     "outbox-sweep": {"task": "deliveries.tasks.outbox_sweep_due", "schedule": 15.0},
 }
+if SANDBOX_ENABLED:
+    # The sandboxes move their imports and jobs forward and send webhooks/callbacks on a tick.
+    CELERY_BEAT_SCHEDULE["sandbox-locate2u-tick"] = {"task": "deliveries.sandbox.locate2u.tasks.sandbox_tick", "schedule": 5.0}
+    CELERY_BEAT_SCHEDULE["sandbox-lineten-tick"] = {"task": "deliveries.sandbox.lineten.tasks.sandbox_tick", "schedule": 5.0}
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)  # a claimed call is re-offered after this
 
 # --- Logging: one line per event on stderr; secrets never reach it (no request bodies here). ---

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.location_list, name="location-list"),
+    path("<int:location_id>/", views.location_detail, name="location-detail"),
+    path("<int:location_id>/hours/", views.location_hours, name="location-hours"),
+]

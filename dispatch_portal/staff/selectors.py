@@ -4,9 +4,12 @@ from datetime import datetime
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from dispatch_portal.partners.models import PartnerClient
 from locations.models import Location
+from locations.selectors import location_search, locations_visible
 
 from .roles import ROLE_GROUPS, Role
 
@@ -40,8 +43,11 @@ def dashboard_tiles() -> list[Tile]:
     partners = PartnerClient.objects.aggregate(
         active=Count("pk", filter=Q(is_active=True)), customers=Count("customer", distinct=True)
     )
+    open_now = location_search(locations_visible(), statuses=[Location.Status.ACTIVE], open_at=timezone.now()).count()
     return [
-        Tile("Stores", locations["stores"], f"{locations['warehouses']} warehouses · {locations['inactive']} inactive"),
+        Tile("Locations open now", open_now,
+             f"of {locations['stores']} stores and {locations['warehouses']} warehouses · {locations['inactive']} inactive",
+             reverse("location-list") + "?open_now=on"),
         Tile("Dispatchers", staff["dispatchers"], f"{staff['managers']} store managers"),
         Tile("Partner clients", partners["active"], f"for {partners['customers']} customers"),
     ]

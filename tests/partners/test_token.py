@@ -133,3 +133,11 @@ def test_swagger_ui_is_served_from_our_own_static_files(client, db):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "//cdn" not in html and "unpkg" not in html
+
+
+def test_deactivating_a_partner_client_revokes_its_live_tokens(client, partner):
+    token = token_for(client, partner).json()["access_token"]
+    partner.client.is_active = False
+    partner.client.save()
+
+    assert client.get("/v1/Discovery/User", **bearer(token)).status_code == 401

@@ -20,6 +20,9 @@ ROLE_KEYS = {
 }
 
 
+_HOURS_KEYS = tuple((day, f"{day}_start", f"{day}_end") for day in DAYS)  # built once, used per row
+
+
 def list_result(row: dict, network_names: list[str], centre: tuple[float, float] | None) -> dict:
     return {
         "locationId": str(row["id"]),
@@ -40,7 +43,7 @@ def list_result(row: dict, network_names: list[str], centre: tuple[float, float]
         "clickAndCollectSafetyStock": row["click_and_collect_safety_stock"],
         "distance": _distance(centre, row["latitude"], row["longitude"]),
         "phoneNumber": _or_null(row["support_phone"]),
-        "openingHours": {day: {"start": row[f"{day}_start"], "end": row[f"{day}_end"]} for day in DAYS},
+        "openingHours": {day: {"start": row[start], "end": row[end]} for day, start, end in _HOURS_KEYS},
         "networkName": network_names,
         "directions": _or_null(row["directions"]),
     }

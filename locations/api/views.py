@@ -49,8 +49,7 @@ class LocationListApi(FluentApiView):
             query=query.query,
         )
         rows, has_more = location_page(locations, start=query.start, count=query.count)
-        page = locations[query.start : query.start + query.count]
-        names = network_names_by_location(page) if rows else {}
+        names = network_names_by_location([row["id"] for row in rows]) if rows else {}
         centre = query.bbox.centre if query.bbox else None
         results = [shapes.list_result(row, names.get(row["id"], []), centre) for row in rows]
         return Response({"start": query.start, "count": len(results), "hasMore": has_more, "results": results})

@@ -46,6 +46,7 @@ LINETEN_CLIENT_SECRET = env.str("LINETEN_CLIENT_SECRET", default="sandbox-linete
 SANDBOX_FAULTS_LOCATE2U = env.str("SANDBOX_FAULTS_LOCATE2U", default="")
 SANDBOX_FAULTS_LINETEN = env.str("SANDBOX_FAULTS_LINETEN", default="")
 SANDBOX_LOCATE2U_IMPORT_RATE = env.float("SANDBOX_LOCATE2U_IMPORT_RATE", default=20.0)  # stops per second
+SANDBOX_LOCATE2U_STOP_STEP_SECONDS = env.float("SANDBOX_LOCATE2U_STOP_STEP_SECONDS", default=10.0)  # per stop status
 SANDBOX_LINETEN_STEP_SECONDS = env.float("SANDBOX_LINETEN_STEP_SECONDS", default=10.0)  # per job status step
 
 # --- Applications ------------------------------------------------------------------------------

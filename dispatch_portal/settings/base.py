@@ -48,6 +48,8 @@ SANDBOX_FAULTS_LINETEN = env.str("SANDBOX_FAULTS_LINETEN", default="")
 SANDBOX_LOCATE2U_IMPORT_RATE = env.float("SANDBOX_LOCATE2U_IMPORT_RATE", default=20.0)  # stops per second
 SANDBOX_LOCATE2U_STOP_STEP_SECONDS = env.float("SANDBOX_LOCATE2U_STOP_STEP_SECONDS", default=10.0)  # per stop status
 SANDBOX_LINETEN_STEP_SECONDS = env.float("SANDBOX_LINETEN_STEP_SECONDS", default=10.0)  # per job status step
+SANDBOX_LINETEN_QUOTE_TTL_SECONDS = env.int("SANDBOX_LINETEN_QUOTE_TTL_SECONDS", default=900)  # quotes expire
+SANDBOX_LINETEN_CANCEL_METHODS = env.str("SANDBOX_LINETEN_CANCEL_METHODS", default="POST,PUT")  # spec vs sample
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -1,0 +1,19 @@
+"""Outbox handlers that push to Locate2u.
+
+`locate2u.batch_delivery`: the row's payload is the batch-delivery request body and its key the
+batch's own GUID, sent as the idempotency key: if a worker dies after Locate2u accepted the batch
+but before we recorded it, the sweep sends it again and Locate2u answers with the same batch.
+"""
+from deliveries.carriers.locate2u.client import locate2u_client
+from deliveries.models import Outbox
+
+from .outbox import outbox_handler
+
+BATCH_DELIVERY = "locate2u.batch_delivery"
+
+
+@outbox_handler(BATCH_DELIVERY)
+def batch_delivery_push(row: Outbox) -> dict:
+    accepted = locate2u_client().batch_delivery(row.payload, idempotency_key=row.key)
+    return {"batchId": accepted.batch_id, "stopsCreated": accepted.stops_created,
+            "itemsProcessed": accepted.items_processed}

@@ -17,6 +17,7 @@ import requests
 from django.conf import settings
 from django.db import connection, transaction
 
+from dispatch_portal.celery import app as celery_app
 from deliveries.models import CarrierCall, Outbox
 from deliveries.sandbox.locate2u.models import SandboxImport
 from deliveries.services.locate2u_push import BATCH_DELIVERY
@@ -56,6 +57,7 @@ def wait_for(condition, seconds: float, what: str):
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_push_completes_exactly_once_after_the_sweep(live_server, tmp_path):
     sandbox = f"{live_server.url}/sandbox/locate2u"
+    celery_app.control.purge()  # messages other tests left for rows of their own, long rolled back
     # The next two answers (token, then the batch) each take 4 s: time to kill the worker mid-call.
     requests.post(f"{sandbox}/_faults?count=2", data="latency_ms=4000", timeout=5).raise_for_status()
     batch_id = str(uuid.uuid4())

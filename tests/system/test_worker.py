@@ -28,6 +28,7 @@ def database_url_of(db: dict) -> str:
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
+    celery_app.control.purge()  # messages other tests left behind are not this test's business
     name = f"test-{uuid.uuid4().hex[:8]}"
     log = (tmp_path / "worker.log").open("w")
     proc = subprocess.Popen(

@@ -1,6 +1,7 @@
 """Celery entry points: ids in, one service call, nothing else."""
 from celery import shared_task
 
+from deliveries.services.batch_import import batch_import_follow_and_reschedule, batches_follow_due
 from deliveries.services.outbox import outbox_run, outbox_sweep
 
 
@@ -12,3 +13,13 @@ def outbox_deliver(outbox_id: int) -> None:
 @shared_task(acks_late=True)
 def outbox_sweep_due() -> None:
     outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def batch_import_follow(batch_id: str) -> None:
+    batch_import_follow_and_reschedule(batch_id=batch_id)
+
+
+@shared_task(acks_late=True)
+def batches_follow_sweep() -> None:
+    batches_follow_due()

@@ -16,6 +16,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("locations/", include("locations.urls")),
+    path("batches/import/", include("deliveries.upload_urls")),
+    path("batches/", include("deliveries.urls")),
+    path("", include("deliveries.inbound_urls")),  # carrier webhooks and callbacks (CONTRACT §5)
     path("system/", system_views.system_overview, name="system-overview"),
     path("system/ping/", system_views.worker_ping, name="system-worker-ping"),
     path("admin/", admin.site.urls),

@@ -19,8 +19,11 @@ class Role(str, Enum):
 ROLE_GROUPS = {Role.DISPATCHER: "Dispatchers", Role.MANAGER: "Store managers"}
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    # Dispatchers read locations; batch and job permissions join as those pages land.
-    Role.DISPATCHER: ["locations.view_location"],
+    # Dispatchers read locations, build batches and submit them to Locate2u.
+    Role.DISPATCHER: [
+        "locations.view_location",
+        "deliveries.view_batch", "deliveries.add_batch", "deliveries.change_batch", "deliveries.submit_batch",
+    ],
     # Store managers read locations and edit the opening hours of the ones assigned to them.
     Role.MANAGER: ["locations.view_location", "locations.edit_opening_hours"],
 }

@@ -118,5 +118,6 @@ def test_role_groups_carry_their_permissions():
     dispatchers = Group.objects.get(name="Dispatchers")
     managers = Group.objects.get(name="Store managers")
 
-    assert set(dispatchers.permissions.values_list("codename", flat=True)) == {"view_location"}
+    assert set(dispatchers.permissions.values_list("codename", flat=True)) == {
+        "view_location", "view_batch", "add_batch", "change_batch", "submit_batch"}
     assert set(managers.permissions.values_list("codename", flat=True)) == {"view_location", "edit_opening_hours"}

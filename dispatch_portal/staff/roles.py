@@ -29,14 +29,22 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(dotted_names: list[str]) -> dict[str, Permission]:
+    found = {}
+    for permission in Permission.objects.select_related("content_type").filter(
+        codename__in={name.split(".")[1] for name in dotted_names}
+    ):
+        found[f"{permission.content_type.app_label}.{permission.codename}"] = permission
+    return found
 
 
 def sync_role_groups(**kwargs) -> None:
-    if not Permission.objects.filter(content_type__app_label="locations").exists():
-        return  # called for an app migrated before the permissions exist; the last call does it
+    """Runs after each app's migrations; acts once every permission a role names exists (the
+    permissions of an app are created by its own post_migrate, which may come after ours)."""
+    wanted = [name for names in ROLE_PERMISSIONS.values() for name in names]
+    found = _permissions(wanted)
+    if any(name not in found for name in wanted):
+        return
     for role, dotted_names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.group_name)
-        group.permissions.set([_permission(name) for name in dotted_names])
+        group.permissions.set([found[name] for name in dotted_names])

@@ -260,3 +260,153 @@ class CarrierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.event_type} {self.event_id}"
+
+
+class Job(models.Model):
+    """A courier job at LineTen: one pickup (an address or one of our stores) and one delivery.
+
+    `state` is our side of the work (quoting, booking …); `job_status` and `delivery_status` are
+    LineTen's, moved only forward by its callbacks.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        QUOTING = "quoting", "Requesting quotes"
+        QUOTED = "quoted", "Quoted"
+        QUOTE_FAILED = "quote_failed", "Quote request failed"
+        BOOKING = "booking", "Booking"
+        BOOKED = "booked", "Booked"
+        BOOKING_FAILED = "booking_failed", "Booking failed"
+        CANCELLING = "cancelling", "Cancelling"
+        CANCELLED = "cancelled", "Cancelled"
+
+    client_ref = models.CharField(max_length=64, unique=True, help_text="Our reference, sent as ClientRef")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    source_stop = models.ForeignKey(Stop, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs",
+                                    help_text="The batch drop-off this job was made from")
+    transport_types = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True, help_text="Driver actions, e.g. signature")
+    tags = models.JSONField(default=list, blank=True, help_text="Item attributes, e.g. fragile")
+    notes = models.TextField(blank=True)
+    package_sizes = models.JSONField(default=list, help_text="One size per item: quantity is repetition")
+    # Pickup: one of our stores (ExtStoreRef) or an address
+    pickup_store = models.ForeignKey("locations.Location", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="jobs")
+    pickup_company = models.CharField(max_length=200, blank=True)
+    pickup_address1 = models.CharField(max_length=200, blank=True)
+    pickup_address2 = models.CharField(max_length=200, blank=True)
+    pickup_city = models.CharField(max_length=100, blank=True)
+    pickup_county = models.CharField(max_length=100, blank=True)
+    pickup_postcode = models.CharField(max_length=20, blank=True)
+    pickup_country = models.CharField(max_length=100, blank=True)
+    pickup_latitude = models.FloatField(null=True, blank=True)
+    pickup_longitude = models.FloatField(null=True, blank=True)
+    pickup_person = models.JSONField(default=dict, blank=True)
+    pickup_notes = models.TextField(blank=True)
+    # Delivery
+    delivery_company = models.CharField(max_length=200, blank=True)
+    delivery_address1 = models.CharField(max_length=200)
+    delivery_address2 = models.CharField(max_length=200, blank=True)
+    delivery_city = models.CharField(max_length=100, blank=True)
+    delivery_county = models.CharField(max_length=100, blank=True)
+    delivery_postcode = models.CharField(max_length=20)
+    delivery_country = models.CharField(max_length=100, blank=True)
+    delivery_latitude = models.FloatField()
+    delivery_longitude = models.FloatField()
+    delivery_person = models.JSONField(default=dict, blank=True)
+    delivery_notes = models.TextField(blank=True)
+    requested_time = models.DateTimeField(null=True, blank=True, help_text="Alone it means a 60-minute window")
+    window_from = models.DateTimeField(null=True, blank=True)
+    window_to = models.DateTimeField(null=True, blank=True)
+    # Our progress and LineTen's view of the job
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    quote_rounds = models.PositiveSmallIntegerField(default=0, help_text="Quote requests made (keys re-quotes)")
+    last_error = models.TextField(blank=True)
+    lineten_job_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    lineten_job_uuid = models.CharField(max_length=64, blank=True)
+    job_status = models.CharField(max_length=24, blank=True)
+    delivery_status = models.CharField(max_length=24, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pickup_store__isnull=False)
+                | (models.Q(pickup_latitude__isnull=False, pickup_longitude__isnull=False) & ~models.Q(pickup_address1="")),
+                name="job_pickup_is_store_or_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_from__isnull=True) | models.Q(window_to__isnull=True)
+                | models.Q(window_to__gt=models.F("window_from")),
+                name="job_window_in_order",
+            ),
+        ]
+        permissions = [("book_job", "Can book and cancel courier jobs")]
+
+    def __str__(self) -> str:
+        return self.client_ref
+
+
+class Quote(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="quotes")
+    round = models.PositiveSmallIntegerField(help_text="Which quote request it answered")
+    quote_response_id = models.CharField(max_length=64, unique=True, help_text="What booking takes")
+    provider_name = models.CharField(max_length=100, blank=True)
+    provider_uuid = models.CharField(max_length=64, blank=True)
+    transport_types = models.JSONField(default=list)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, blank=True)
+    distance = models.FloatField(default=0)
+    cancellation_fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    quote_status = models.CharField(max_length=24, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["price", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_name} {self.price} {self.currency}"
+
+
+class JobBooking(models.Model):
+    """The one booking of a job: the database refuses a second (double clicks, retries)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        BOOKED = "booked", "Booked"
+        FAILED = "failed", "Failed"
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="booking")
+    quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.PROTECT,
+                              help_text="Empty for an immediate booking until LineTen has chosen")
+    immediate = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+    tracker_pickup = models.URLField(max_length=500, blank=True)
+    tracker_delivery = models.URLField(max_length=500, blank=True)
+    tracker_complete = models.URLField(max_length=500, blank=True)
+    cancellation_fee = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+
+class JobStatusChange(models.Model):
+    """One applied (or refused) LineTen callback event: the job's timeline."""
+
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="status_changes")
+    event = models.OneToOneField(CarrierEvent, on_delete=models.CASCADE, related_name="job_status_change")
+    job_status = models.CharField(max_length=24)
+    delivery_status = models.CharField(max_length=24, blank=True)
+    driver = models.CharField(max_length=200, blank=True)
+    vehicle = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    applied = models.BooleanField(default=False, help_text="False: recorded only (it would move the job back)")
+
+    class Meta:
+        ordering = ["occurred_at", "id"]

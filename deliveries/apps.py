@@ -7,4 +7,4 @@ class DeliveriesConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the outbox handlers in every process (web, worker, beat, tests).
-        from deliveries.services import locate2u_push  # noqa: F401
+        from deliveries.services import jobs, locate2u_push  # noqa: F401

@@ -1,6 +1,7 @@
 """Celery entry points: ids in, one service call, nothing else."""
 from celery import shared_task
 
+from deliveries.services import jobs, lineten_callbacks
 from deliveries.services.batch_import import batch_import_follow_and_reschedule, batches_follow_due
 from deliveries.services.outbox import outbox_run, outbox_sweep
 
@@ -23,3 +24,18 @@ def batch_import_follow(batch_id: str) -> None:
 @shared_task(acks_late=True)
 def batches_follow_sweep() -> None:
     batches_follow_due()
+
+
+@shared_task(acks_late=True)
+def job_quotes_fetch(job_id: int, round_: int) -> None:
+    jobs.job_quotes_fetch(job_id=job_id, round_=round_)
+
+
+@shared_task(acks_late=True)
+def lineten_events_apply(event_ids: list[int]) -> None:
+    lineten_callbacks.events_apply(event_ids=event_ids)
+
+
+@shared_task(acks_late=True)
+def lineten_events_sweep() -> None:
+    lineten_callbacks.events_apply_due()

@@ -273,6 +273,7 @@ CELERY_BEAT_SCHEDULE = {
     "system-beat": {"task": "dispatch_portal.system.tasks.beat_tick", "schedule": 30.0},
     "outbox-sweep": {"task": "deliveries.tasks.outbox_sweep_due", "schedule": 15.0},
     "batches-follow-sweep": {"task": "deliveries.tasks.batches_follow_sweep", "schedule": 15.0},
+    "lineten-events-sweep": {"task": "deliveries.tasks.lineten_events_sweep", "schedule": 30.0},
 }
 if SANDBOX_ENABLED:
     # The sandboxes move their imports and jobs forward and send webhooks/callbacks on a tick.

@@ -1,0 +1,91 @@
+"""LineTen's status callbacks: stored first (one row per event Id), then applied by a task in the
+order they happened, never moving a job backwards. Events for jobs we do not know are kept."""
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deliveries.carriers.lineten.mapping import parse_callback_events
+from deliveries.carriers.lineten.schemas import CallbackEvent
+from deliveries.carriers.lineten.statuses import JobStatus, moves_forward
+from deliveries.models import CarrierEvent, Job, JobStatusChange
+
+
+def callbacks_receive(*, body) -> list[CarrierEvent]:
+    """Store the events of one callback POST. ValueError (bad body) stores nothing.
+
+    Returns the events stored now; repeats of an Id already stored are skipped."""
+    events = parse_callback_events(body)
+    stored = []
+    with transaction.atomic():
+        for event in events:
+            try:
+                with transaction.atomic():
+                    stored.append(CarrierEvent.objects.create(
+                        source=CarrierEvent.Source.LINETEN, event_id=event.id[:100], event_type=event.job_status,
+                        body=event.raw))
+            except IntegrityError:
+                continue  # the same event again: stored and applied once
+        if stored:
+            from deliveries.tasks import lineten_events_apply
+
+            transaction.on_commit(lambda: lineten_events_apply.delay([e.pk for e in stored]))
+    return stored
+
+
+def _occurred(event: CallbackEvent):
+    return event.occurred_at or timezone.now()
+
+
+def events_apply(*, event_ids: list[int]) -> None:
+    """Apply stored events oldest first. Each event is looked at once (its JobStatusChange row)."""
+    parsed = []
+    for stored in CarrierEvent.objects.filter(pk__in=event_ids, applied_at__isnull=True):
+        event = parse_callback_events([stored.body])[0]
+        parsed.append((_occurred(event), stored.pk, stored, event))
+    for _, _, stored, event in sorted(parsed, key=lambda p: (p[0], p[1])):
+        _apply_one(stored, event)
+
+
+def _apply_one(stored: CarrierEvent, event: CallbackEvent) -> None:
+    with transaction.atomic():
+        stored = CarrierEvent.objects.select_for_update().get(pk=stored.pk)
+        if stored.applied_at:
+            return
+        job = Job.objects.select_for_update().filter(lineten_job_id=event.job_id).first()
+        if job is None and event.client_ref:
+            job = Job.objects.select_for_update().filter(client_ref=event.client_ref).first()
+        now = timezone.now()
+        if job is None:
+            stored.applied_at, stored.outcome = now, f"unknown job {event.job_id}: kept for inspection"
+            stored.save(update_fields=["applied_at", "outcome"])
+            return
+        current = (job.job_status, job.delivery_status or None) if job.job_status else None
+        new = (str(event.job_status), str(event.delivery_status) if event.delivery_status else None)
+        forward = moves_forward(current, new)
+        JobStatusChange.objects.create(
+            job=job, event=stored, job_status=new[0], delivery_status=new[1] or "",
+            driver=" · ".join(filter(None, [event.driver.name, event.driver.phone]))[:200],
+            vehicle=" · ".join(filter(None, [event.vehicle.type, event.vehicle.registration]))[:200],
+            latitude=event.position.latitude if event.position else None,
+            longitude=event.position.longitude if event.position else None,
+            occurred_at=event.occurred_at, applied=forward,
+        )
+        if forward:
+            job.job_status, job.delivery_status, job.status_at = new[0], new[1] or "", _occurred(event)
+            if new[0] == JobStatus.CANCELLED and job.state != Job.State.CANCELLED:
+                job.state = Job.State.CANCELLED
+            if job.lineten_job_id is None:
+                job.lineten_job_id = event.job_id
+            job.save()
+        stored.applied_at = now
+        stored.outcome = "applied" if forward else f"ignored: would move the job back from {current[0]}/{current[1]}"
+        stored.save(update_fields=["applied_at", "outcome"])
+
+
+def events_apply_due() -> list[int]:
+    """Events stored but not applied (their task was lost): apply them now."""
+    ids = list(CarrierEvent.objects.filter(source=CarrierEvent.Source.LINETEN, applied_at__isnull=True,
+                                           received_at__lt=timezone.now() - timezone.timedelta(seconds=30))
+               .values_list("pk", flat=True)[:500])
+    if ids:
+        events_apply(event_ids=ids)
+    return ids

@@ -19,6 +19,7 @@ urlpatterns = [
     path("locations/", include("locations.urls")),
     path("batches/import/", include("deliveries.upload_urls")),
     path("batches/", include("deliveries.urls")),
+    path("jobs/", include("deliveries.job_urls")),
     path("", include("deliveries.inbound_urls")),  # carrier webhooks and callbacks (CONTRACT §5)
     path("callbacks/lineten/<str:secret>/", lineten_callbacks, name="lineten-callbacks"),
     path("system/", system_views.system_overview, name="system-overview"),

@@ -19,10 +19,11 @@ class Role(str, Enum):
 ROLE_GROUPS = {Role.DISPATCHER: "Dispatchers", Role.MANAGER: "Store managers"}
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    # Dispatchers read locations, build batches and submit them to Locate2u.
+    # Dispatchers read locations, build batches and submit them to Locate2u, quote and book couriers.
     Role.DISPATCHER: [
         "locations.view_location",
         "deliveries.view_batch", "deliveries.add_batch", "deliveries.change_batch", "deliveries.submit_batch",
+        "deliveries.view_job", "deliveries.add_job", "deliveries.change_job", "deliveries.book_job",
     ],
     # Store managers read locations and edit the opening hours of the ones assigned to them.
     Role.MANAGER: ["locations.view_location", "locations.edit_opening_hours"],

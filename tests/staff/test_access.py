@@ -119,5 +119,6 @@ def test_role_groups_carry_their_permissions():
     managers = Group.objects.get(name="Store managers")
 
     assert set(dispatchers.permissions.values_list("codename", flat=True)) == {
-        "view_location", "view_batch", "add_batch", "change_batch", "submit_batch"}
+        "view_location", "view_batch", "add_batch", "change_batch", "submit_batch",
+        "view_job", "add_job", "change_job", "book_job"}
     assert set(managers.permissions.values_list("codename", flat=True)) == {"view_location", "edit_opening_hours"}

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dispatch_portal.system",
     "locations",
     "deliveries",
+    "deliveries.api",
     # The carrier stand-ins. Their tables always exist; their URLs only when SANDBOX_ENABLED.
     "deliveries.sandbox.locate2u",
     "deliveries.sandbox.lineten",

@@ -1,0 +1,1 @@
+"""Tables of the partner API; see the modules that use them."""

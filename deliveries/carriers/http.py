@@ -158,6 +158,24 @@ class CarrierHttp:
             self._raise_for_status(response)
             return response
 
+    def request_json(self, method: str, path: str, **kwargs):
+        """`request`, answering the decoded JSON body (None for an empty answer such as a 204)."""
+        response = self.request(method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CarrierError(f"{self.config.carrier} answered {method} {path} with a body that is not JSON",
+                               status_code=response.status_code, body=response.text[:2000]) from exc
+
+    def shaped(self, read, body):
+        """An answer read into our schemas by `read`; a shape it cannot read is a CarrierError."""
+        try:
+            return read(body)
+        except ValueError as exc:
+            raise CarrierError(f"{self.config.carrier} answered in an unexpected shape: {exc}", body=body) from exc
+
     def _send(self, method, url, *, object_ref, idempotency_key, retryable, headers=None, json=None, data=None,
               params=None) -> requests.Response:
         """One logical call: retries transient failures; returns the last response."""

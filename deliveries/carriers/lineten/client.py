@@ -29,7 +29,7 @@ class LineTenClient(CarrierHttp):
         key = self._key_for(request, idempotency_key)
         body = self._call("POST", QUOTE_PATH, json=mapping.quote_request_to_json(request), idempotency_key=key,
                           object_ref=_ref(request.client_ref))
-        return self._parse(mapping.quote_response_from_json, body)
+        return self.shaped(mapping.quote_response_from_json, body)
 
     def book(self, job_id: int, quote_id: str, *, callback_url: str = "", client_ref: str = "") -> Booking:
         """POST /v2/nds/booking with the job id and the chosen quote's QuoteResponseId → 201."""
@@ -39,14 +39,14 @@ class LineTenClient(CarrierHttp):
         # pair is a safe key: a retry after a lost answer cannot book twice.
         answer = self._call("POST", BOOKING_PATH, json=body, idempotency_key=f"lineten-book:{job_id}:{quote_id}",
                             object_ref=_ref(client_ref, job_id))
-        return self._parse(mapping.booking_from_json, answer)
+        return self.shaped(mapping.booking_from_json, answer)
 
     def immediate_booking(self, request: QuoteRequest, *, idempotency_key: str = "") -> Booking:
         """POST /v2/nds/immediateBooking: LineTen quotes and books its best quote in one call."""
         key = self._key_for(request, idempotency_key)
         body = self._call("POST", IMMEDIATE_BOOKING_PATH, json=mapping.quote_request_to_json(request),
                           idempotency_key=key, object_ref=_ref(request.client_ref))
-        return self._parse(mapping.booking_from_json, body)
+        return self.shaped(mapping.booking_from_json, body)
 
     def cancel(self, job_id: int, *, client_ref: str = "") -> Cancellation:
         """Cancel a job that has not gone past en_route_pickup (else CarrierConflict).
@@ -66,7 +66,7 @@ class LineTenClient(CarrierHttp):
         if isinstance(body, dict) and body.get("payload") is None:
             # The spec's "Unsuccessful Cancel Response" sample is a 2xx whose payload is null.
             raise CarrierError(f"lineten did not confirm the cancellation of job {job_id}", body=body)
-        return self._parse(lambda b: mapping.cancellation_from_json(b, job_id=int(job_id)), body)
+        return self.shaped(lambda b: mapping.cancellation_from_json(b, job_id=int(job_id)), body)
 
     # --- helpers -------------------------------------------------------------------------------------------
     @staticmethod
@@ -78,25 +78,13 @@ class LineTenClient(CarrierHttp):
 
     def _call(self, method: str, path: str, *, json=None, idempotency_key: str, object_ref: str):
         try:
-            response = self.request(method, path, json=json, idempotency_key=idempotency_key, object_ref=object_ref)
+            return self.request_json(method, path, json=json, idempotency_key=idempotency_key, object_ref=object_ref)
         except (CarrierConflict, CarrierNotFound) as exc:
             # Keep the error kind, add LineTen's own words (why the conflict) to the message.
             words = "; ".join(m for _, m in mapping.error_messages(exc.body))
             if words:
                 raise type(exc)(f"{exc}: {words}", status_code=exc.status_code, body=exc.body) from exc
             raise
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise CarrierError(f"lineten answered {response.status_code} with a body that is not JSON",
-                               status_code=response.status_code, body=response.text[:2000]) from exc
-
-    @staticmethod
-    def _parse(parse, body):
-        try:
-            return parse(body)
-        except ValueError as exc:
-            raise CarrierError(f"lineten answered in an unexpected shape: {exc}", body=body) from exc
 
 
 def _ref(client_ref: str, job_id: int | None = None) -> str:

@@ -12,7 +12,6 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 
-from deliveries.carriers.errors import CarrierError
 from deliveries.carriers.http import TOKENS, CarrierConfig, CarrierHttp, TokenCache
 
 from . import mapping
@@ -42,40 +41,26 @@ class Locate2uClient(CarrierHttp):
         return mapping.validation_messages(body)
 
     def _call(self, method: str, path: str, *, json=None, idempotency_key: str = "", object_ref: str = "") -> Any:
-        response = self.request(method, path, json=json, idempotency_key=idempotency_key, object_ref=object_ref)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise CarrierError(f"locate2u answered {method} {path} with something that is not JSON",
-                               status_code=response.status_code, body=response.text[:2000]) from exc
-
-    @staticmethod
-    def _mapped(read, body):
-        try:
-            return read(body)
-        except mapping.ShapeError as exc:
-            raise CarrierError(f"locate2u answered in an unexpected shape: {exc}", body=body) from exc
+        return self.request_json(method, path, json=json, idempotency_key=idempotency_key, object_ref=object_ref)
 
     # --- Discovery ---------------------------------------------------------------------------------
     def discovery_user(self) -> DiscoveryUser:
-        return self._mapped(mapping.discovery_user_from, self._call("GET", "v1/Discovery/User"))
+        return self.shaped(mapping.discovery_user_from, self._call("GET", "v1/Discovery/User"))
 
     # --- Stops -------------------------------------------------------------------------------------
     def stop_get(self, stop_id: int | str) -> Stop:
         body = self._call("GET", f"v1/Stops/{_segment(stop_id)}", object_ref=f"stop:{stop_id}")
-        return self._mapped(mapping.stop_from, body)
+        return self.shaped(mapping.stop_from, body)
 
     def stop_create(self, payload: StopRequest, *, idempotency_key: str = "") -> Stop:
         body = self._call("POST", "v1/Stops", json=payload, idempotency_key=idempotency_key,
                           object_ref=f"stop:{payload.get('stopSourceReference', '')}")
-        return self._mapped(mapping.stop_from, body)
+        return self.shaped(mapping.stop_from, body)
 
     def stops_import(self, payload: StopImportRequest, *, idempotency_key: str = "") -> StopImportAccepted:
         body = self._call("POST", "v1/Stops/import", json=payload, idempotency_key=idempotency_key,
                           object_ref=f"import:{payload.get('batchSourceReference', '')}")
-        return self._mapped(mapping.stop_import_accepted_from, body)
+        return self.shaped(mapping.stop_import_accepted_from, body)
 
     def batch_delivery(self, payload: BatchDeliveryRequest, *, idempotency_key: str) -> BatchDeliveryAccepted:
         """Submit a batch. `idempotency_key` is the batch's own GUID: a retried or repeated POST
@@ -84,34 +69,34 @@ class Locate2uClient(CarrierHttp):
             raise ValueError("batch_delivery needs the batch's GUID as idempotency_key")
         body = self._call("POST", "v1/Logistics/batch-delivery", json=payload, idempotency_key=idempotency_key,
                           object_ref=f"batch:{idempotency_key}")
-        return self._mapped(mapping.batch_delivery_accepted_from, body)
+        return self.shaped(mapping.batch_delivery_accepted_from, body)
 
     def import_status(self, batch_id: str) -> ImportStatus:
         body = self._call("GET", f"v1/Stops/import/{_segment(batch_id)}/status", object_ref=f"batch:{batch_id}")
-        return self._mapped(mapping.import_status_from, body)
+        return self.shaped(mapping.import_status_from, body)
 
     # --- Webhooks ----------------------------------------------------------------------------------
     def webhook_event_types(self) -> list[WebhookEventType]:
-        return self._mapped(mapping.event_types_from, self._call("GET", "v1/Webhooks/event-types"))
+        return self.shaped(mapping.event_types_from, self._call("GET", "v1/Webhooks/event-types"))
 
     def webhooks_list(self) -> list[Webhook]:
-        return self._mapped(mapping.webhooks_from, self._call("GET", "v1/Webhooks"))
+        return self.shaped(mapping.webhooks_from, self._call("GET", "v1/Webhooks"))
 
     def webhook_create(self, event_type: str, url: str, is_active: bool = True) -> Webhook:
         body = self._call("POST", "v1/Webhooks", json={"eventType": event_type, "url": url, "isActive": is_active},
                           object_ref=f"webhook:{event_type}")
-        return self._mapped(mapping.webhook_from, body)
+        return self.shaped(mapping.webhook_from, body)
 
     def webhook_get(self, webhook_id: int | str) -> Webhook:
         body = self._call("GET", f"v1/Webhooks/{_segment(webhook_id)}", object_ref=f"webhook:{webhook_id}")
-        return self._mapped(mapping.webhook_from, body)
+        return self.shaped(mapping.webhook_from, body)
 
     def webhook_update(self, webhook_id: int | str, *, event_type: str, url: str, is_active: bool = True) -> Webhook:
         """PUT replaces the subscription: every field is sent."""
         body = self._call("PUT", f"v1/Webhooks/{_segment(webhook_id)}",
                           json={"eventType": event_type, "url": url, "isActive": is_active},
                           object_ref=f"webhook:{webhook_id}")
-        return self._mapped(mapping.webhook_from, body)
+        return self.shaped(mapping.webhook_from, body)
 
     def webhook_delete(self, webhook_id: int | str) -> None:
         self._call("DELETE", f"v1/Webhooks/{_segment(webhook_id)}", object_ref=f"webhook:{webhook_id}")

@@ -275,7 +275,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "deliveries.tasks.outbox_sweep_due", "schedule": 15.0},
     "batches-follow-sweep": {"task": "deliveries.tasks.batches_follow_sweep", "schedule": 15.0},
     "lineten-events-sweep": {"task": "deliveries.tasks.lineten_events_sweep", "schedule": 30.0},
+    "locate2u-events-sweep": {"task": "deliveries.event_tasks.locate2u_events_sweep", "schedule": 15.0},
+    "locate2u-subscription": {"task": "deliveries.event_tasks.locate2u_subscription_ensure", "schedule": 60.0},
 }
+# Task modules outside the apps' tasks.py, so every worker knows their tasks.
+CELERY_IMPORTS = ["deliveries.event_tasks"]
 if SANDBOX_ENABLED:
     # The sandboxes move their imports and jobs forward and send webhooks/callbacks on a tick.
     CELERY_BEAT_SCHEDULE["sandbox-locate2u-tick"] = {"task": "deliveries.sandbox.locate2u.tasks.sandbox_tick", "schedule": 5.0}

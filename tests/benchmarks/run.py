@@ -58,9 +58,9 @@ def median_of(fn, repeat: int = 5) -> float:
 
 
 def scenarios():
-    from tests.benchmarks import location_search
+    from tests.benchmarks import batch_save, batch_validation, location_search
 
-    return [location_search.run]
+    return [location_search.run, batch_validation.run, batch_save.run]
 
 
 def main() -> int:

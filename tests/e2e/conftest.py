@@ -50,3 +50,48 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def live_worker(live_server, tmp_path):
+    """A real Celery worker process (not eager mode) on the test database and broker, calling the
+    live server's Locate2u sandbox, which imports fast (1000 stops/s) meanwhile. Yields the URL of
+    that sandbox."""
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    import requests
+    from django.conf import settings
+    from django.db import connection
+
+    from dispatch_portal.celery import app as celery_app
+    from tests.system.test_worker import database_url_of
+
+    sandbox = f"{live_server.url}/sandbox/locate2u"
+    requests.post(f"{sandbox}/_import_rate", data="1000", timeout=5).raise_for_status()
+    celery_app.control.purge()  # messages other tests left for rows long rolled back
+    env = os.environ | {
+        "DATABASE_URL": database_url_of(connection.settings_dict),
+        "LOCATE2U_BASE_URL": sandbox,
+        "LOCATE2U_TOKEN_URL": f"{sandbox}/connect/token",
+    }
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "dispatch_portal", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", f"--hostname=e2e-{uuid.uuid4().hex[:8]}@%h"],
+            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            yield sandbox
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=10)
+            requests.post(f"{sandbox}/_import_rate", data="", timeout=5)  # back to the configured rate
+    print(log_path.read_text()[-3000:])  # shown when the test fails

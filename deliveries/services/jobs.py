@@ -59,7 +59,8 @@ def job_request_quotes(*, job: Job, by=None) -> Job:
 def _quotes_save(job: Job, answer: QuoteResponse | Booking, round_: int) -> list[Quote]:
     quotes = [
         Quote(job=job, round=round_, quote_response_id=q.quote_response_id, provider_name=q.provider_name,
-              provider_uuid=q.provider_uuid, transport_types=list(q.transport_types), price=q.final_total_amount,
+              provider_uuid=q.provider_uuid, transport_types=list(q.transport_types),
+              price=q.final_total_amount or q.quoted_price,  # FinalTotalAmount is 0 until booked (spec sample)
               currency=q.currency, distance=q.distance, cancellation_fee=q.cancellation_fee,
               expires_at=q.expire_at, quote_status=q.quote_status)
         for q in answer.quotes

@@ -8,23 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliveries.models import Batch
+from deliveries.selectors_jobs import job_dashboard_tiles
 from dispatch_portal.partners.models import PartnerClient
 from locations.models import Location
 from locations.selectors import open_now_q
 
 from .roles import ROLE_GROUPS, Role
+from .tiles import Tile
 
 User = get_user_model()
-
-
-@dataclass(frozen=True)
-class Tile:
-    title: str
-    value: int
-    detail: str
-    url: str | None = None
-    tone: str = ""  # "bad": needs someone's attention; "busy": work under way
-    group: str = "overview"  # the dashboard shows each group as a row of its own
 
 
 @dataclass(frozen=True)
@@ -56,6 +48,7 @@ def dashboard_tiles() -> list[Tile]:
         Tile("Dispatchers", staff["dispatchers"], f"{staff['managers']} store managers"),
         Tile("Partner clients", partners["active"], f"for {partners['customers']} customers"),
         *batch_tiles(),
+        *job_dashboard_tiles(),
     ]
 
 

@@ -93,6 +93,7 @@ def test_quotes_arrive_from_several_couriers(sandbox):
 
     assert job.state == Job.State.QUOTED and job.lineten_job_id
     assert job.quotes.values("provider_name").distinct().count() >= 2
+    assert all(q.price > 0 for q in job.quotes.all())  # the quoted price, not the 0 of FinalTotalAmount
 
 
 @pytest.mark.django_db(transaction=True)

@@ -552,3 +552,16 @@ def test_dashboard_tiles_count_todays_batches_by_state_importing_and_problems(si
     assert "1 stop failed" in tiles["Batch problems"].detail
     html = signed_in.get("/").content.decode()
     assert "Batches today" in html and "Locations open now" in html
+
+
+@pytest.mark.django_db
+def test_each_drop_off_offers_a_courier_job_made_from_it(client, dispatcher):
+    from deliveries.services.batches import batch_create
+    from tests.spec.examples import SPEC_COMPLETE_EXAMPLE
+
+    batch = batch_create(payload=copy.deepcopy(SPEC_COMPLETE_EXAMPLE))
+    client.force_login(dispatcher)
+    html = client.get(f"/batches/{batch.batch_id}/").content.decode()
+
+    for stop in batch.stops.filter(kind="dropoff"):
+        assert f"/jobs/new/?stop={stop.pk}" in html

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from deliveries.models import Batch
+from deliveries.models import Batch, Job
 from deliveries.selectors_jobs import job_dashboard_tiles
 from dispatch_portal.partners.models import PartnerClient
 from locations.models import Location
@@ -23,6 +23,24 @@ User = get_user_model()
 class Activity:
     at: datetime
     text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TileGroup:
+    heading: str
+    note: str
+    tiles: list[Tile]
+
+
+TILE_GROUPS = {"overview": ("", ""), "batches": ("Batches", "service date today"), "jobs": ("Courier jobs", "")}
+
+
+def dashboard_tile_groups() -> list[TileGroup]:
+    """The tiles in rows, one row per area, in the order of TILE_GROUPS."""
+    tiles = dashboard_tiles()
+    return [TileGroup(heading, note, [t for t in tiles if t.group == key])
+            for key, (heading, note) in TILE_GROUPS.items() if any(t.group == key for t in tiles)]
 
 
 def dashboard_tiles() -> list[Tile]:
@@ -90,10 +108,22 @@ def batch_tiles() -> list[Tile]:
 
 
 def recent_activity(*, limit: int = 12) -> list[Activity]:
-    """What happened lately, newest first: admin changes, partner clients, sign-ins."""
+    """What happened lately, newest first: batches and jobs, admin changes, partner clients, sign-ins."""
     events = [
         Activity(entry.action_time, f"{entry.user} {_admin_verb(entry)} {entry.content_type.name if entry.content_type else ''} “{entry.object_repr}”")
         for entry in LogEntry.objects.select_related("user", "content_type").order_by("-action_time")[:limit]
+    ]
+    events += [
+        Activity(batch.submitted_at or batch.created_at,
+                 f"Batch {batch.batch_source_reference} {'submitted to Locate2u' if batch.submitted_at else 'created'}"
+                 f"{' by ' + batch.created_by.username if batch.created_by else ''} · {batch.get_status_display().lower()}",
+                 reverse("batch-detail", args=[batch.batch_id]))
+        for batch in Batch.objects.select_related("created_by").order_by("-updated_at")[:limit]
+    ]
+    events += [
+        Activity(job.updated_at, f"Courier job {job.client_ref} · {job.get_state_display().lower()}",
+                 reverse("job-detail", args=[job.pk]))
+        for job in Job.objects.order_by("-updated_at")[:limit]
     ]
     events += [
         Activity(client.created_at, f"Partner client “{client.name}” created")

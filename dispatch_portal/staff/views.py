@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from dispatch_portal.system.selectors import system_status
 
-from .selectors import dashboard_tiles, recent_activity
+from .selectors import dashboard_tile_groups, recent_activity
 
 
 @login_required
@@ -11,5 +11,5 @@ def dashboard(request):
     return render(
         request,
         "staff/dashboard.html",
-        {"tiles": dashboard_tiles(), "activity": recent_activity(), "status": system_status()},
+        {"tile_groups": dashboard_tile_groups(), "activity": recent_activity(), "status": system_status()},
     )

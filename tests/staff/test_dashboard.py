@@ -23,7 +23,7 @@ def test_dashboard_queries_do_not_grow_with_data(django_assert_max_num_queries, 
     for _ in range(30):
         LocationFactory(**ALL_DAY)
 
-    with django_assert_max_num_queries(9):  # locations 2, staff, partners, batches, jobs, activity 3
+    with django_assert_max_num_queries(11):  # tiles: locations 2, staff, partners, batches, jobs; activity 5
         dashboard_tiles()
         recent_activity()
 
@@ -35,3 +35,26 @@ def test_recent_activity_shows_sign_ins_newest_first(client, dispatcher, manager
     texts = [a.text for a in recent_activity()]
 
     assert texts[:2] == ["dispatcher1 signed in", "manager1 signed in"]
+
+
+def test_dashboard_shows_a_row_of_tiles_per_area(client, dispatcher):
+    client.force_login(dispatcher)
+
+    html = client.get("/").content.decode()
+
+    for heading in ["Batches", "Courier jobs"]:
+        assert f'class="tiles-heading">{heading}' in html
+    for title in ["Locations open now", "Batches today", "Jobs booked today", "Job problems"]:
+        assert title in html
+
+
+def test_recent_activity_links_batches_and_jobs():
+    from deliveries.demo import demo_batches_load, demo_jobs_load
+    from locations.demo import demo_locations_load
+
+    demo_locations_load()
+    demo_batches_load()
+    demo_jobs_load()
+
+    urls = [a.url for a in recent_activity() if a.url]
+    assert any(u.startswith("/batches/") for u in urls) and any(u.startswith("/jobs/") for u in urls)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from deliveries.carriers.locate2u.client import locate2u_client
 from deliveries.carriers.locate2u.schemas import ImportState, ImportStatus
 from deliveries.models import Batch, Stop
+from deliveries.services.partner_webhooks import batch_status_name, partner_batch_status_emit
 
 FIRST_LOOK_SECONDS = 3
 STALE_AFTER = timedelta(seconds=20)  # a live chain polls at least every 10 s
@@ -32,23 +33,35 @@ def _follow_later(batch_id, countdown: float) -> None:
     transaction.on_commit(lambda: batch_import_follow.apply_async((str(batch_id),), countdown=countdown))
 
 
+def _status_move(batch_id: str, **changes) -> bool:
+    """Move a queued batch on, and tell its partner (if any) that its import status changed."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().select_related("customer").filter(
+            batch_id=batch_id, status=Batch.Status.QUEUED).first()
+        if batch is None:
+            return False
+        before = batch_status_name(batch)
+        for name, value in changes.items():
+            setattr(batch, name, value)
+        batch.save(update_fields=[*changes, "updated_at"])
+        partner_batch_status_emit(batch=batch, old_status=before)
+    return True
+
+
 def batch_accepted(*, batch_id: str) -> None:
     """Locate2u took the batch: it now imports, and we start following."""
-    updated = Batch.objects.filter(batch_id=batch_id, status=Batch.Status.QUEUED).update(
-        status=Batch.Status.IMPORTING, import_status=ImportState.QUEUED, updated_at=timezone.now())
-    if updated:
+    if _status_move(batch_id, status=Batch.Status.IMPORTING, import_status=ImportState.QUEUED):
         _follow_later(batch_id, FIRST_LOOK_SECONDS)
 
 
 def batch_rejected(*, batch_id: str, messages: list[tuple[str, str]], text: str) -> None:
     detail = "; ".join(f"{field}: {message}" if field else message for field, message in messages) or text
-    Batch.objects.filter(batch_id=batch_id, status=Batch.Status.QUEUED).update(
-        status=Batch.Status.REJECTED, import_error=f"Locate2u refused the batch: {detail}"[:5000],
-        updated_at=timezone.now())
+    _status_move(batch_id, status=Batch.Status.REJECTED, import_error=f"Locate2u refused the batch: {detail}"[:5000])
 
 
 def import_status_apply(*, batch: Batch, status: ImportStatus) -> Batch:
     """Record what Locate2u says; at a final status, each stop's outcome too."""
+    before = batch_status_name(batch)
     now = timezone.now()
     batch.import_status = str(status.status)
     batch.total_count = status.total_count or batch.total_count
@@ -64,6 +77,7 @@ def import_status_apply(*, batch: Batch, status: ImportStatus) -> Batch:
         fields.append("status")
         _stop_results_apply(batch, status)
     batch.save(update_fields=fields)
+    partner_batch_status_emit(batch=batch, old_status=before)
     return batch
 
 

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from deliveries.models import CarrierEvent, Stop
+from deliveries.services.partner_webhooks import partner_stop_event_emit
 
 logger = logging.getLogger(__name__)
 
@@ -255,6 +256,9 @@ def _apply(body: dict, now) -> str:
     updated = Stop.objects.filter(pk=stop.pk, carrier_status__in=statuses_before(new)).update(
         carrier_status=new, carrier_status_at=_moment(body) or now)
     if updated:
+        # Relay to the partner whose batch it is (staff batches have no customer: nothing is sent).
+        partner_stop_event_emit(stop=stop, event_type=event_type, old_status=stop.carrier_status, new_status=new,
+                                carrier_body=body, event_id=str(body.get("Id")))
         return f"applied ({stop.carrier_status or 'no status'} → {new})"
     current = Stop.objects.filter(pk=stop.pk).values_list("carrier_status", flat=True).first() or ""
     if current == new:

@@ -126,6 +126,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One process needs no shared cache; several (gunicorn workers) should share one for the partner
+# rate limits and the sandbox controls, e.g. CACHE_URL=redis://127.0.0.1:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Auth --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
@@ -278,9 +282,15 @@ CELERY_BEAT_SCHEDULE = {
     "lineten-events-sweep": {"task": "deliveries.tasks.lineten_events_sweep", "schedule": 30.0},
     "locate2u-events-sweep": {"task": "deliveries.event_tasks.locate2u_events_sweep", "schedule": 15.0},
     "locate2u-subscription": {"task": "deliveries.event_tasks.locate2u_subscription_ensure", "schedule": 60.0},
+    "partner-webhooks-sweep": {"task": "deliveries.partner_tasks.partner_webhooks_sweep", "schedule": 10.0},
 }
 # Task modules outside the apps' tasks.py, so every worker knows their tasks.
-CELERY_IMPORTS = ["deliveries.event_tasks"]
+CELERY_IMPORTS = ["deliveries.event_tasks", "deliveries.partner_tasks"]
+
+# --- Partner API -------------------------------------------------------------------------------
+PARTNER_API_RATE_LIMIT = env.str("PARTNER_API_RATE_LIMIT", default="600/min")  # per partner client
+# Partner webhook URLs on private addresses: allowed for the sandboxes and tests, refused in production.
+PARTNER_WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("PARTNER_WEBHOOKS_ALLOW_PRIVATE_URLS", default=SANDBOX_ENABLED)
 if SANDBOX_ENABLED:
     # The sandboxes move their imports and jobs forward and send webhooks/callbacks on a tick.
     CELERY_BEAT_SCHEDULE["sandbox-locate2u-tick"] = {"task": "deliveries.sandbox.locate2u.tasks.sandbox_tick", "schedule": 5.0}

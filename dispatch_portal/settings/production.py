@@ -5,6 +5,7 @@ from .base import *  # noqa: F401,F403
 from .base import CALLBACK_SECRET, DEBUG, DEV_CALLBACK_SECRET, DEV_SECRET_KEY, SECRET_KEY, env
 
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
+PARTNER_WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("PARTNER_WEBHOOKS_ALLOW_PRIVATE_URLS", default=False)
 
 _refusals = []
 if DEBUG:

@@ -36,7 +36,7 @@ def _follow_later(batch_id, countdown: float) -> None:
 def _status_move(batch_id: str, **changes) -> bool:
     """Move a queued batch on, and tell its partner (if any) that its import status changed."""
     with transaction.atomic():
-        batch = Batch.objects.select_for_update().select_related("customer").filter(
+        batch = Batch.objects.select_for_update(of=("self",)).select_related("customer").filter(
             batch_id=batch_id, status=Batch.Status.QUEUED).first()
         if batch is None:
             return False

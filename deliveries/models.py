@@ -123,7 +123,10 @@ class Batch(models.Model):
                                     name="batch_reference_staff"),
             models.CheckConstraint(condition=models.Q(progress__gte=0, progress__lte=100), name="batch_progress_range"),
         ]
-        indexes = [models.Index(fields=["service_date", "status"], name="batch_by_day_status")]
+        indexes = [
+            models.Index(fields=["service_date", "status"], name="batch_by_day_status"),
+            models.Index(fields=["-created_at", "-id"], name="batch_newest_first"),  # the list's order
+        ]
         permissions = [("submit_batch", "Can submit batches to Locate2u")]
 
     def __str__(self) -> str:

@@ -22,8 +22,16 @@ def locations_for_client(client) -> QuerySet[Location]:
 
 
 def location_page(qs: QuerySet[Location], *, start: int, count: int) -> tuple[list[dict], bool]:
-    """One page of list rows and whether more follow (one query: one row past the page is read)."""
-    rows = list(qs.values(*LIST_FIELDS)[start : start + count + 1])
+    """One page of list rows and whether more follow (one query: one row past the page is read).
+
+    The ORM builds the query; its rows are read straight from the cursor, because converting up to
+    10001 rows field by field cost as much as the query itself (make bench, location search).
+    `created_on` therefore arrives as the database gives it (text on SQLite, a datetime on
+    PostgreSQL); shapes.py reads only its date."""
+    sql, params = qs.values_list(*LIST_FIELDS)[start : start + count + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(LIST_FIELDS, row)) for row in cursor.fetchall()]
     return rows[:count], len(rows) > count
 
 

@@ -23,30 +23,46 @@ ROLE_KEYS = {
 _HOURS_KEYS = tuple((day, f"{day}_start", f"{day}_end") for day in DAYS)  # built once, used per row
 
 
-def list_result(row: dict, network_names: list[str], centre: tuple[float, float] | None) -> dict:
+def list_result(row: dict, network_names: list[str], distance_to=None) -> dict:
+    """One list result. `distance_to(lat, lon)` gives metres from the map area's centre (see
+    `distance_from`); without a map area there is no distance. Runs up to 10000 times a request."""
+    latitude, longitude = row["latitude"], row["longitude"]
     return {
         "locationId": str(row["id"]),
         "locationRef": row["ref"],
-        "alternateId": _or_null(row["alternate_id"]),
+        "alternateId": row["alternate_id"] or None,
         "name": row["name"],
-        "city": _or_null(row["city"]),
-        "state": _or_null(row["state"]),
-        "country": _or_null(row["country"]),
-        "street": _or_null(row["street"]),
-        "postcode": _or_null(row["postcode"]),
+        "city": row["city"] or None,
+        "state": row["state"] or None,
+        "country": row["country"] or None,
+        "street": row["street"] or None,
+        "postcode": row["postcode"] or None,
         "status": row["status"],
         "type": row["type"],
-        "createdOn": row["created_on"].date().isoformat(),
-        "latitude": row["latitude"],
-        "longitude": row["longitude"],
+        "createdOn": str(row["created_on"])[:10],  # the UTC date, as text or datetime alike
+        "latitude": latitude,
+        "longitude": longitude,
         "homeDeliverySafetyStock": row["home_delivery_safety_stock"],
         "clickAndCollectSafetyStock": row["click_and_collect_safety_stock"],
-        "distance": _distance(centre, row["latitude"], row["longitude"]),
-        "phoneNumber": _or_null(row["support_phone"]),
+        "distance": distance_to(latitude, longitude) if distance_to and latitude is not None else None,
+        "phoneNumber": row["support_phone"] or None,
         "openingHours": {day: {"start": row[start], "end": row[end]} for day, start, end in _HOURS_KEYS},
         "networkName": network_names,
-        "directions": _or_null(row["directions"]),
+        "directions": row["directions"] or None,
     }
+
+
+def distance_from(centre: tuple[float, float]):
+    """Haversine metres from `centre`, with the centre's trigonometry done once per request."""
+    lat1, lon1 = math.radians(centre[0]), math.radians(centre[1])
+    cos_lat1, sin, cos, asin, sqrt, radians = math.cos(lat1), math.sin, math.cos, math.asin, math.sqrt, math.radians
+
+    def to(latitude: float, longitude: float) -> int:
+        lat2 = radians(latitude)
+        a = sin((lat2 - lat1) / 2) ** 2 + cos_lat1 * cos(lat2) * sin((radians(longitude) - lon1) / 2) ** 2
+        return round(2 * EARTH_RADIUS_METRES * asin(min(1.0, sqrt(a))))
+
+    return to
 
 
 def location_detail(location: Location, etas: list[LocationEta]) -> dict:
@@ -114,19 +130,6 @@ def storage_area(area: StorageArea) -> dict:
 
 def eta(item: LocationEta) -> dict:
     return {"fromLocation": item.from_location_id, "toLocation": item.to_location_id, "eta": item.minutes}
-
-
-def distance_metres(origin: tuple[float, float], latitude: float, longitude: float) -> int:
-    """Great-circle (haversine) distance, rounded to the metre."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (origin[0], origin[1], latitude, longitude))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return round(2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(a))))
-
-
-def _distance(centre, latitude, longitude) -> int | None:
-    if centre is None or latitude is None or longitude is None:
-        return None
-    return distance_metres(centre, latitude, longitude)
 
 
 def _or_null(value: str):

@@ -50,8 +50,8 @@ class LocationListApi(FluentApiView):
         )
         rows, has_more = location_page(locations, start=query.start, count=query.count)
         names = network_names_by_location([row["id"] for row in rows]) if rows else {}
-        centre = query.bbox.centre if query.bbox else None
-        results = [shapes.list_result(row, names.get(row["id"], []), centre) for row in rows]
+        distance_to = shapes.distance_from(query.bbox.centre) if query.bbox else None
+        results = [shapes.list_result(row, names.get(row["id"], []), distance_to) for row in rows]
         return Response({"start": query.start, "count": len(results), "hasMore": has_more, "results": results})
 
     @extend_schema(

@@ -59,6 +59,13 @@ def batch_rejected(*, batch_id: str, messages: list[tuple[str, str]], text: str)
     _status_move(batch_id, status=Batch.Status.REJECTED, import_error=f"Locate2u refused the batch: {detail}"[:5000])
 
 
+def batch_push_abandoned(row, error: str) -> None:
+    """The outbox gave up sending the batch (Locate2u unreachable or refusing us): the batch ends
+    Failed with the reason, instead of showing "Queued" for ever. Already rejected: unchanged."""
+    _status_move(row.key, status=Batch.Status.FAILED,
+                 import_error=f"The batch could not be delivered to Locate2u: {error}"[:5000])
+
+
 def import_status_apply(*, batch: Batch, status: ImportStatus) -> Batch:
     """Record what Locate2u says; at a final status, each stop's outcome too."""
     before = batch_status_name(batch)

@@ -13,7 +13,13 @@ from .outbox import outbox_handler
 BATCH_DELIVERY = "locate2u.batch_delivery"
 
 
-@outbox_handler(BATCH_DELIVERY)
+def _batch_abandoned(row: Outbox, error: str) -> None:
+    from .batch_import import batch_push_abandoned
+
+    batch_push_abandoned(row, error)
+
+
+@outbox_handler(BATCH_DELIVERY, on_give_up=_batch_abandoned)
 def batch_delivery_push(row: Outbox) -> dict:
     from .batch_import import batch_accepted, batch_rejected
 

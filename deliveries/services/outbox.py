@@ -24,18 +24,28 @@ from deliveries.models import Outbox
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Outbox], dict | None]
+GiveUp = Callable[[Outbox, str], None]
 HANDLERS: dict[str, Handler] = {}
+GIVE_UP: dict[str, GiveUp] = {}
 MAX_ATTEMPTS = 8
 
 
-def outbox_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that makes the carrier call for one kind of outbox row."""
+def outbox_handler(kind: str, *, on_give_up: GiveUp | None = None) -> Callable[[Handler], Handler]:
+    """Register the function that makes the carrier call for one kind of outbox row, and what to
+    do with the object that owed the call when the row fails for good (so it never waits forever)."""
 
     def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
+        if on_give_up is not None:
+            GIVE_UP[kind] = on_give_up
         return fn
 
     return register
+
+
+def _fail(row: Outbox, error: str) -> None:
+    if _finish(row, status=Outbox.Status.FAILED, last_error=error, lease_until=None) and row.kind in GIVE_UP:
+        GIVE_UP[row.kind](row, error)
 
 
 def lease_length() -> timedelta:
@@ -95,19 +105,19 @@ def outbox_run(*, outbox_id: int) -> Outbox | None:
     handler = HANDLERS.get(row.kind)
     now = timezone.now()
     if handler is None:
-        _finish(row, status=Outbox.Status.FAILED, last_error=f"no handler for {row.kind}", lease_until=None)
+        _fail(row, f"no handler for {row.kind}")
         return row
     try:
         result = handler(row)
     except CarrierUnavailable as exc:
         if row.attempts >= MAX_ATTEMPTS:
-            _finish(row, status=Outbox.Status.FAILED, last_error=str(exc), lease_until=None)
+            _fail(row, f"gave up after {row.attempts} attempts: {exc}")
         else:
             wait = timedelta(seconds=getattr(exc, "retry_after", 0)) or retry_delay(row.attempts)
             _finish(row, status=Outbox.Status.PENDING, available_at=now + wait, last_error=str(exc), lease_until=None)
     except CarrierError as exc:
         # The carrier said no (validation, auth, conflict): repeating the call would not help.
-        _finish(row, status=Outbox.Status.FAILED, last_error=str(exc), lease_until=None)
+        _fail(row, str(exc))
     except Exception as exc:  # a bug: keep the row for a retry and make it visible
         logger.exception("outbox %s %s failed", row.kind, row.key)
         _finish(row, status=Outbox.Status.PENDING, available_at=now + retry_delay(row.attempts),

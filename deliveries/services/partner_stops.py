@@ -155,7 +155,13 @@ def stop_import_payload(batch: Batch, *, reference: str = "") -> dict:
     return {"batchSourceReference": reference or batch.batch_source_reference, "stops": stops}
 
 
-@outbox_handler(STOPS_IMPORT)
+def _stops_abandoned(row: Outbox, error: str) -> None:
+    from .batch_import import batch_push_abandoned
+
+    batch_push_abandoned(row, error)
+
+
+@outbox_handler(STOPS_IMPORT, on_give_up=_stops_abandoned)
 def stops_import_push(row: Outbox) -> dict:
     """Send the stops to Locate2u's import with the batch GUID as idempotency key, then follow
     the import like a batch's (Locate2u adopts the GUID as the import's id, as for batches)."""

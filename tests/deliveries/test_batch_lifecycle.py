@@ -130,3 +130,24 @@ def test_a_batch_locate2u_refuses_is_rejected_with_its_messages(sandbox):
 
     assert batch.status == Batch.Status.REJECTED and "Locate2u refused" in batch.import_error
     assert Outbox.objects.get(key=str(batch.batch_id)).status == Outbox.Status.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_locate2u_never_answers_ends_failed_with_the_reason_not_queued_for_ever(sandbox, monkeypatch):
+    from deliveries.services import outbox as outbox_service
+
+    monkeypatch.setattr(outbox_service, "MAX_ATTEMPTS", 1)
+    batch = batch_create(payload=example())
+    requests.post(f"{sandbox}/_faults", data="error_rate=1,error_status=503", timeout=5)
+    try:
+        batch_submit(batch=batch)
+        row = Outbox.objects.get(key=str(batch.batch_id))
+        outbox_run(outbox_id=row.pk)
+    finally:
+        requests.post(f"{sandbox}/_faults", data="", timeout=5)
+
+    batch.refresh_from_db()
+    row.refresh_from_db()
+    assert row.status == Outbox.Status.FAILED and "gave up after 1 attempts" in row.last_error
+    assert batch.status == Batch.Status.FAILED
+    assert "could not be delivered to Locate2u" in batch.import_error

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
 
 from deliveries.models import Batch, Stop, StopItem
 from deliveries.services.batch_payload import batch_to_payload
 from deliveries.spec.fields import parse_datetime
+from dispatch_portal.staff.tiles import Tile
 from locations.hours import DAYS, DayHours, hhmm_label
 from locations.models import Location
 
@@ -264,3 +267,40 @@ def batch_builder_initial(batch: Batch) -> tuple[dict, dict[str, int | None]]:
     locations = dict(batch.stops.filter(kind=Stop.Kind.PICKUP, location__isnull=False)
                      .values_list("stop_source_reference", "location_id"))
     return payload, locations
+
+
+def batch_dashboard_tiles() -> list[Tile]:
+    """Today's batches (service date today) by state, what is importing now, what went wrong:
+    one query."""
+    S = Batch.Status
+    today = timezone.localdate()
+    on_today = Q(service_date=today)
+    problems = [S.PARTIALLY_COMPLETED, S.FAILED, S.REJECTED]
+    importing = Q(status__in=[S.QUEUED, S.IMPORTING])
+    counts = Batch.objects.aggregate(
+        today=Count("pk", filter=on_today),
+        **{f"on_{status.value}": Count("pk", filter=on_today & Q(status=status)) for status in S},
+        importing=Count("pk", filter=importing),
+        stops_total=Sum("total_count", filter=importing),
+        stops_done=Sum("processed_count", filter=importing),
+        failed_stops=Sum("failed_count", filter=on_today & Q(status__in=problems)),
+    )
+    state = {status: counts[f"on_{status.value}"] for status in S}
+    short = {S.QUEUED: "queued", S.REJECTED: "rejected"}  # their long labels name Locate2u
+    by_state = " · ".join(f"{n} {short.get(status, status.label.lower())}" for status, n in state.items() if n)
+    problem_count = sum(state[status] for status in problems)
+    failed_stops = counts["failed_stops"] or 0
+    problem_detail = [f"{failed_stops} stop{'s' if failed_stops != 1 else ''} failed"] if failed_stops else []
+    if state[S.REJECTED]:
+        problem_detail.append(f"{state[S.REJECTED]} rejected by Locate2u")
+    importing_detail = (f"{counts['stops_done'] or 0} of {counts['stops_total'] or 0} stops processed"
+                        if counts["importing"] else "Nothing on its way to Locate2u")
+    batches = reverse("batch-list")
+    return [
+        Tile("Batches today", counts["today"], by_state or "None for today yet",
+             f"{batches}?service_date={today.isoformat()}", group="batches"),
+        Tile("Importing now", counts["importing"], importing_detail, f"{batches}?status=active",
+             tone="busy" if counts["importing"] else "", group="batches"),
+        Tile("Batch problems", problem_count, " · ".join(problem_detail) or "None today",
+             f"{batches}?status=problems&service_date={today.isoformat()}", tone="bad" if problem_count else "", group="batches"),
+    ]

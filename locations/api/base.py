@@ -9,6 +9,7 @@ from dispatch_portal.partners.permissions import PartnerTokenHasScope, partner_c
 from locations.models import Location
 
 from .errors import InvalidRequest, fluent_exception_handler
+from .renderers import FastJSONRenderer
 from .selectors import locations_for_client
 
 LOCATION_VIEW, LOCATION_CREATE, LOCATION_EDIT = "LOCATION_VIEW", "LOCATION_CREATE", "LOCATION_EDIT"
@@ -17,6 +18,7 @@ LOCATION_VIEW, LOCATION_CREATE, LOCATION_EDIT = "LOCATION_VIEW", "LOCATION_CREAT
 class FluentApiView(APIView):
     permission_classes = [PartnerTokenHasScope]
     parser_classes = [JSONParser]  # a form or other body is a 415 in the Fluent shape, not a QueryDict
+    renderer_classes = [FastJSONRenderer]
     # One URL serves reads and writes (GET/POST on the collection, GET/PUT on a location), so the
     # scope depends on the method; anything else needs LOCATION_VIEW and then gets its 405.
     scopes_by_method: dict[str, list[str]] = {"POST": [LOCATION_CREATE], "PUT": [LOCATION_EDIT]}

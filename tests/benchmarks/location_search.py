@@ -68,15 +68,16 @@ def run(*, Row, best_of, CaptureQueriesContext):
     def api(count: int = 10000):
         response = client.get("/api/v4.1/location", {**BBOX, "count": count}, **headers)
         assert response.status_code == 200, response.content[:300]
-        assert len(response.json()["results"]) == count
         return response
 
-    api()  # warm caches on both sides before timing
+    # Checked once, untimed: parsing 10,000 results is the partner's work, not the portal's (and
+    # the baseline does not parse its JSON either). This run also warms caches on both sides.
+    assert len(api().json()["results"]) == 10000
     raw_sql_and_json(10000)
     measured = best_of(api)
     baseline = best_of(lambda: raw_sql_and_json(10000))
     with CaptureQueriesContext(connection) as small:
-        api(100)
+        assert len(api(100).json()["results"]) == 100
     with CaptureQueriesContext(connection) as large:
         api(10000)
     ratio = measured / baseline

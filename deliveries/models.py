@@ -261,6 +261,9 @@ class CarrierEvent(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
         constraints = [models.UniqueConstraint(fields=["source", "event_id"], name="carrier_event_once")]
+        # The appliers look for what is not applied yet: a few rows among every event ever received.
+        indexes = [models.Index(fields=["source", "id"], condition=models.Q(applied_at__isnull=True),
+                                name="carrier_event_pending")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.event_type} {self.event_id}"

@@ -32,10 +32,6 @@ def job_quotes_fetch(job_id: int, round_: int) -> None:
 
 
 @shared_task(acks_late=True)
-def lineten_events_apply(event_ids: list[int]) -> None:
-    lineten_callbacks.events_apply(event_ids=event_ids)
-
-
-@shared_task(acks_late=True)
-def lineten_events_sweep() -> None:
-    lineten_callbacks.events_apply_due()
+def lineten_events_apply() -> None:
+    """Sent by the callbacks (one per burst) and by beat (the sweep)."""
+    lineten_callbacks.events_apply_pending()

@@ -1,5 +1,8 @@
 """LineTen's status callbacks: stored first (one row per event Id), then applied by a task in the
 order they happened, never moving a job backwards. Events for jobs we do not know are kept."""
+import logging
+
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -7,6 +10,17 @@ from deliveries.carriers.lineten.mapping import parse_callback_events
 from deliveries.carriers.lineten.schemas import CallbackEvent
 from deliveries.carriers.lineten.statuses import JobStatus, moves_forward
 from deliveries.models import CarrierEvent, Job, JobStatusChange
+
+log = logging.getLogger(__name__)
+
+# Callbacks come in bursts, and sending a task cost more than storing the event (make bench,
+# callback intake). So the first callback of a burst sends one task, due APPLY_WINDOW_SECONDS
+# later, and the callbacks that arrive while that window is open send none: they were committed
+# before the window closed, so before the task, due after it, looks for events to apply.
+# A whole second because Django's Redis cache keeps whole seconds. The beat sweep is the net.
+APPLY_WINDOW_SECONDS = 1
+_APPLY_SCHEDULED_KEY = "lineten-callbacks:apply-scheduled"
+PENDING_CHUNK = 500
 
 
 def callbacks_receive(*, body) -> list[CarrierEvent]:
@@ -25,10 +39,35 @@ def callbacks_receive(*, body) -> list[CarrierEvent]:
             except IntegrityError:
                 continue  # the same event again: stored and applied once
         if stored:
-            from deliveries.tasks import lineten_events_apply
-
-            transaction.on_commit(lambda: lineten_events_apply.delay([e.pk for e in stored]))
+            transaction.on_commit(events_apply_soon)
     return stored
+
+
+def events_apply_soon() -> None:
+    """Have a worker apply the pending events shortly: one task per window (see above)."""
+    if not cache.add(_APPLY_SCHEDULED_KEY, True, timeout=APPLY_WINDOW_SECONDS):
+        return  # a task is due after the window this event was committed in
+    from deliveries.tasks import lineten_events_apply
+
+    try:
+        lineten_events_apply.apply_async(countdown=APPLY_WINDOW_SECONDS)
+    except Exception:  # the broker is away: the event is stored, the sweep applies it
+        cache.delete(_APPLY_SCHEDULED_KEY)
+        log.warning("could not send the task applying LineTen callbacks; the sweep will apply them", exc_info=True)
+
+
+def events_apply_pending() -> int:
+    """Apply every stored event not yet applied, a chunk at a time; returns how many were looked at.
+
+    Tasks may overlap (a window's task and the sweep): each event is still applied once."""
+    done = 0
+    while True:
+        ids = list(CarrierEvent.objects.filter(source=CarrierEvent.Source.LINETEN, applied_at__isnull=True)
+                   .order_by("pk").values_list("pk", flat=True)[:PENDING_CHUNK])
+        if not ids:
+            return done
+        events_apply(event_ids=ids)
+        done += len(ids)
 
 
 def _occurred(event: CallbackEvent):
@@ -79,13 +118,3 @@ def _apply_one(stored: CarrierEvent, event: CallbackEvent) -> None:
         stored.applied_at = now
         stored.outcome = "applied" if forward else f"ignored: would move the job back from {current[0]}/{current[1]}"
         stored.save(update_fields=["applied_at", "outcome"])
-
-
-def events_apply_due() -> list[int]:
-    """Events stored but not applied (their task was lost): apply them now."""
-    ids = list(CarrierEvent.objects.filter(source=CarrierEvent.Source.LINETEN, applied_at__isnull=True,
-                                           received_at__lt=timezone.now() - timezone.timedelta(seconds=30))
-               .values_list("pk", flat=True)[:500])
-    if ids:
-        events_apply(event_ids=ids)
-    return ids

@@ -282,7 +282,7 @@ CELERY_BEAT_SCHEDULE = {
     "system-beat": {"task": "dispatch_portal.system.tasks.beat_tick", "schedule": 30.0},
     "outbox-sweep": {"task": "deliveries.tasks.outbox_sweep_due", "schedule": 15.0},
     "batches-follow-sweep": {"task": "deliveries.tasks.batches_follow_sweep", "schedule": 15.0},
-    "lineten-events-sweep": {"task": "deliveries.tasks.lineten_events_sweep", "schedule": 30.0},
+    "lineten-events-sweep": {"task": "deliveries.tasks.lineten_events_apply", "schedule": 30.0},
     "locate2u-events-sweep": {"task": "deliveries.event_tasks.locate2u_events_sweep", "schedule": 15.0},
     "locate2u-subscription": {"task": "deliveries.event_tasks.locate2u_subscription_ensure", "schedule": 60.0},
     "partner-webhooks-sweep": {"task": "deliveries.partner_tasks.partner_webhooks_sweep", "schedule": 10.0},

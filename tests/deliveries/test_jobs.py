@@ -20,7 +20,8 @@ from deliveries.services.jobs import (
     job_quotes_fetch,
     job_request_quotes,
 )
-from deliveries.services.lineten_callbacks import callbacks_receive, events_apply
+from deliveries.services import lineten_callbacks
+from deliveries.services.lineten_callbacks import callbacks_receive, events_apply, events_apply_pending
 from deliveries.services.outbox import outbox_run
 from tests.factories import LocationFactory
 
@@ -235,6 +236,71 @@ def test_a_repeated_event_is_stored_and_applied_once(client, django_capture_on_c
     assert len(sent) == 1  # one task for the one new event
     assert CarrierEvent.objects.count() == 1
     assert job.status_changes.count() == 1
+
+
+@pytest.fixture
+def sent_apply_tasks(monkeypatch):
+    """The apply tasks the callbacks send, recorded instead of published (the worker drills send them)."""
+    from django.core.cache import cache
+
+    from deliveries.tasks import lineten_events_apply
+
+    cache.clear()  # no window left open by an earlier test
+    sent = []
+    monkeypatch.setattr(lineten_events_apply, "apply_async", lambda **options: sent.append(options))
+    yield sent
+    cache.clear()  # nor one left open by this test, whose task was never sent
+
+
+@pytest.mark.django_db
+def test_a_burst_of_callbacks_sends_one_apply_task_due_after_its_window(client, sent_apply_tasks,
+                                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for minute in range(5):
+            assert post(client, [event(f"e{minute}", 77, "in_progress", "driver_assigned", minute)]).status_code == 200
+
+    assert sent_apply_tasks == [{"countdown": lineten_callbacks.APPLY_WINDOW_SECONDS}]
+    assert CarrierEvent.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_callback_whose_task_cannot_be_sent_is_kept_for_the_sweep(client, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from deliveries.tasks import lineten_events_apply
+
+    cache.clear()
+    job = make_job(lineten_job_id=77, state=Job.State.BOOKED, job_status="booked", delivery_status="pending")
+
+    def broker_away(**options):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(lineten_events_apply, "apply_async", broker_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, [event("e1", 77, "in_progress", "driver_assigned", 1)]).status_code == 200
+
+    assert CarrierEvent.objects.filter(event_id="e1", applied_at=None).exists()
+    assert cache.get(lineten_callbacks._APPLY_SCHEDULED_KEY) is None  # the next callback tries again
+    lineten_events_apply()  # what beat's sweep runs
+
+    job.refresh_from_db()
+    assert job.delivery_status == "driver_assigned"
+
+
+@pytest.mark.django_db
+def test_applying_pending_events_takes_them_all_a_chunk_at_a_time(monkeypatch):
+    monkeypatch.setattr(lineten_callbacks, "PENDING_CHUNK", 2)
+    job = make_job(lineten_job_id=77, state=Job.State.BOOKED, job_status="booked", delivery_status="pending")
+    statuses = ["driver_assigned", "en_route_pickup", "at_pickup", "en_route_delivery", "at_delivery"]
+    callbacks_receive(body=[event(f"e{i}", 77, "in_progress", status, i) for i, status in enumerate(statuses)])
+
+    assert events_apply_pending() == 5
+    assert events_apply_pending() == 0
+
+    job.refresh_from_db()
+    assert job.delivery_status == "at_delivery"
+    assert job.status_changes.filter(applied=True).count() == 5
 
 
 @pytest.mark.django_db

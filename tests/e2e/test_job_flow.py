@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -35,6 +36,7 @@ SLOW = 30_000  # ms: the worker's first task waits for it to start
 def lineten_worker(live_server, tmp_path):
     """A Celery worker process whose LineTen is the sandbox on the live server."""
     celery_app.control.purge()  # messages other tests left behind are not this test's business
+    cache.clear()  # and no apply-callbacks window left open whose task the purge dropped
     sandbox = f"{live_server.url}/sandbox/lineten"
     env = os.environ | {
         "DATABASE_URL": database_url_of(connection.settings_dict),

@@ -1,9 +1,13 @@
 """Staff pages for stores and warehouses: the list with its map, a location, its opening hours."""
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,16 +37,25 @@ def _staff_who_read_locations(view):
     return login_required(permission_required("locations.view_location", raise_exception=True)(view))
 
 
-@require_GET
-@_staff_who_read_locations
-def location_list(request):
-    filters = LocationFilterForm(request.GET)
-    now = timezone.now()
+def _filtered_locations(filters: LocationFilterForm, *, at: datetime) -> QuerySet[Location]:
+    """The locations the list's filters pick. The table and its map both read them from here, so
+    the map never shows other locations than the table lists."""
     locations = location_search(
-        locations_visible(), **filters.search_filters(), open_at=now if filters.open_now_only else None
+        locations_visible(), **filters.search_filters(), open_at=at if filters.open_now_only else None
     )
     if filters.chosen_network is not None:
         locations = locations_in_network(locations, filters.chosen_network)
+    return locations
+
+
+@require_GET
+@_staff_who_read_locations
+def location_list(request):
+    # The map's markers are not in the page: the script fetches them from location_map, so the
+    # page costs the same however many locations the filters pick.
+    filters = LocationFilterForm(request.GET)
+    now = timezone.now()
+    locations = _filtered_locations(filters, at=now)
     page = Paginator(locations, LOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -51,10 +64,18 @@ def location_list(request):
             "filters": filters,
             "page": page,
             "rows": location_list_rows(page.object_list, at=now),
-            "map": location_map_points(locations, at=now),
             "map_tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
         },
     )
+
+
+@require_GET
+@_staff_who_read_locations
+def location_map(request):
+    """The list's map markers: every location the same filters pick, not just one page."""
+    now = timezone.now()
+    locations = _filtered_locations(LocationFilterForm(request.GET), at=now)
+    return JsonResponse(location_map_points(locations, at=now))
 
 
 @require_GET

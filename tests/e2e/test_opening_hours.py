@@ -93,7 +93,8 @@ def test_dispatcher_finds_locations_on_the_map(live_server, page, screenshot):
     located = Location.objects.exclude(latitude=None).count()
 
     sign_in(page, live_server.url, "/locations/", "dana")
-    page.locator(".leaflet-container").wait_for()
+    # The markers arrive after the page, in a request of their own.
+    expect(page.locator("#location-map-count")).to_have_text(f"{located} on the map")
     assert page.locator("table.locations-table tbody tr").count() == located
     # The whole world is in view: nearby markers are gathered into numbered circles, every
     # location is counted once, and labels are shown where they do not collide.
@@ -109,7 +110,7 @@ def test_dispatcher_finds_locations_on_the_map(live_server, page, screenshot):
     page.get_by_label("Search").fill("LDN")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r".*/locations/\?q=LDN.*"))
-    page.locator(".leaflet-container").wait_for()
+    expect(page.locator("#location-map-count")).to_have_text("5 on the map")
     assert page.locator("path.map-marker").count() == 5 and page.locator(".map-cluster").count() == 0
     assert page.locator(".map-label.is-hidden").count() == 0
     page.locator("path.map-marker").first.click(force=True)

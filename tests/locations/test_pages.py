@@ -3,9 +3,9 @@
 "Open now" is judged at the real current time; the locations here are open at any time (0/2400
 every day) or closed at any time (0/0 every day), so no clock needs freezing.
 """
-import json
 import re
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from locations.hours import DAYS
 from locations.models import (
     Location, LocationAttribute, LocationEta, LocationNetwork, Network, OpeningHoursChange, StorageArea,
 )
+from locations.selectors import location_map_points
 from tests.factories import LocationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,18 +188,121 @@ def test_list_is_paginated_by_fifty_and_page_links_keep_the_filters(client, disp
     assert "Page 1 of 2" in html_of(first)
 
 
-def test_list_carries_the_map_markers_of_all_filtered_locations(client, dispatcher):
+def test_list_page_leaves_the_map_markers_to_a_request_with_its_filters(client, dispatcher):
     location_with(ALL_DAY, ref="PIN", name="Pinned", latitude=51.5, longitude=-0.12)
+    client.force_login(dispatcher)
+
+    html = html_of(client.get("/locations/", {"type": "STORE", "q": "Pin", "page": 2}))
+
+    # The map shows every filtered location, so the page number is left out.
+    assert 'data-points-url="/locations/map.json?type=STORE&amp;q=Pin"' in html
+    assert 'id="location-map-points"' not in html and "PIN</" in html
+    assert 'src="/static/vendor/leaflet/leaflet.js"' in html
+    assert "location-map-plain" in html  # no tile source configured: a plain background
+
+
+def map_points(client, **filters) -> dict:
+    response = client.get("/locations/map.json", filters)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def refs_on_map(client, **filters) -> list[str]:
+    return [point["ref"] for point in map_points(client, **filters)["points"]]
+
+
+def test_map_points_are_the_filtered_locations_with_coordinates(client, dispatcher):
+    pinned = location_with(ALL_DAY, ref="PIN", name="Pinned", latitude=51.5, longitude=-0.12)
+    warehouse = location_with(CLOSED, ref="WH", name="Warehouse", type=Location.Type.WAREHOUSE,
+                              latitude=51.4, longitude=0.2)
     location_with(ref="NOPIN", name="No coordinates")
     client.force_login(dispatcher)
 
-    html = html_of(client.get("/locations/"))
+    answer = map_points(client)
 
-    data = re.search(r'<script id="location-map-points" type="application/json">(.*?)</script>', html, re.S)
-    points = json.loads(data.group(1))
-    assert [(p["ref"], p["lat"], p["lon"], p["open"]) for p in points] == [("PIN", 51.5, -0.12, True)]
-    assert 'src="/static/vendor/leaflet/leaflet.js"' in html
-    assert "location-map-plain" in html  # no tile source configured: a plain background
+    assert answer == {
+        "points": [
+            {"id": pinned.pk, "ref": "PIN", "name": "Pinned", "type": "Store", "lat": 51.5, "lon": -0.12,
+             "open": True, "today": "Open 24 hours"},
+            {"id": warehouse.pk, "ref": "WH", "name": "Warehouse", "type": "Warehouse", "lat": 51.4,
+             "lon": 0.2, "open": False, "today": "Closed"},
+        ],
+        "truncated": False,
+    }
+    assert refs_on_map(client, type="WAREHOUSE") == ["WH"]
+    assert refs_on_map(client, q="pin") == ["PIN"]
+
+
+def test_map_points_are_not_paginated_but_stop_at_the_limit(client, dispatcher, monkeypatch):
+    for n in range(55):
+        location_with(ref=f"S{n:02d}", name=f"Store {n:02d}", latitude=51.5, longitude=-0.1)
+    client.force_login(dispatcher)
+
+    assert len(refs_on_map(client, page=2)) == 55 and map_points(client)["truncated"] is False
+    monkeypatch.setattr("locations.views.location_map_points", partial(location_map_points, limit=50))
+    answer = map_points(client)
+    assert len(answer["points"]) == 50 and answer["truncated"] is True
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"type": "WAREHOUSE"}, {"status": "INACTIVE"}, {"q": "soho"}, {"open_now": "on"}, {"network": "1221"},
+    {"network": "999999", "type": "WAREHOUSE"},  # a filter that does not parse: the list drops them all
+])
+def test_map_and_list_pick_the_same_locations(client, dispatcher, filters):
+    network = Network.objects.create(pk=1221, ref="UK-CC", name="UK Click & Collect", type="CC")
+    soho = location_with(ALL_DAY, ref="LDN-SOHO", name="Soho Store", latitude=51.51, longitude=-0.14)
+    location_with(CLOSED, ref="WH-DART", name="Dartford Warehouse", type=Location.Type.WAREHOUSE,
+                  latitude=51.44, longitude=0.22)
+    location_with(ALL_DAY, ref="OFF", name="Closed down", status=Location.Status.INACTIVE,
+                  latitude=53.4, longitude=-2.2)
+    LocationNetwork.objects.create(location=soho, network=network)
+    client.force_login(dispatcher)
+
+    on_map = refs_on_map(client, **filters)
+    assert on_map and on_map == refs_listed(client.get("/locations/", filters))
+
+
+def test_map_points_need_a_signed_in_user_with_a_role_that_reads_locations(client):
+    response = client.get("/locations/map.json")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=/locations/map.json")
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get("/locations/map.json").status_code == 403
+    assert client.post("/locations/map.json").status_code == 405
+
+
+def test_store_manager_sees_on_the_map_what_their_list_shows(client, manager):
+    own = location_with(ref="MINE", name="Managed", latitude=51.5, longitude=-0.1)
+    own.managers.add(manager)
+    location_with(ref="THEIRS", name="Someone else's", latitude=52.5, longitude=-1.9)
+    client.force_login(manager)
+
+    # Managers read every location (they edit only their own), on the map as in the list.
+    assert refs_on_map(client) == refs_listed(client.get("/locations/")) == ["MINE", "THEIRS"]
+
+
+def test_map_points_cost_the_same_queries_for_five_or_sixty_locations(client, dispatcher, network):
+    client.force_login(dispatcher)
+
+    def queries_for_map():
+        client.get("/locations/map.json")  # warm the session and permission caches of this client
+        with CaptureQueriesContext(connection) as captured:
+            answer = map_points(client, q="Store", network=network.pk)
+        assert answer["points"]
+        return len(captured)
+
+    def add_locations(count):
+        for _ in range(count):
+            location = location_with(OFFICE, latitude=51.5, longitude=-0.1)
+            LocationNetwork.objects.create(location=location, network=network)
+
+    add_locations(5)
+    with_five = queries_for_map()
+    add_locations(55)
+    with_sixty = queries_for_map()
+
+    assert with_five == with_sixty
 
 
 def test_list_page_costs_the_same_queries_for_five_or_sixty_locations(client, dispatcher, network):

@@ -2,8 +2,9 @@
 from django.urls import path
 
 from deliveries.views.carrier_events import locate2u_webhook
+from deliveries.views.lineten_callbacks import lineten_callbacks
 
-urlpatterns: list = [
+urlpatterns = [
     path("webhooks/locate2u/<str:secret>/", locate2u_webhook, name="locate2u-webhook"),
-    # LineTen: POST /callbacks/lineten/<secret>/ (see dispatch_portal/urls.py for now)
+    path("callbacks/lineten/<str:secret>/", lineten_callbacks, name="lineten-callbacks"),
 ]

@@ -8,7 +8,6 @@ from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider.views import TokenView
 
-from deliveries.views.lineten_callbacks import lineten_callbacks
 from dispatch_portal.staff.views import dashboard
 from dispatch_portal.system import views as system_views
 
@@ -21,7 +20,6 @@ urlpatterns = [
     path("batches/", include("deliveries.urls")),
     path("jobs/", include("deliveries.job_urls")),
     path("", include("deliveries.inbound_urls")),  # carrier webhooks and callbacks (CONTRACT §5)
-    path("callbacks/lineten/<str:secret>/", lineten_callbacks, name="lineten-callbacks"),
     path("system/", system_views.system_overview, name="system-overview"),
     path("system/ping/", system_views.worker_ping, name="system-worker-ping"),
     path("admin/", admin.site.urls),

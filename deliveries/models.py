@@ -88,6 +88,8 @@ class Batch(models.Model):
         REJECTED = "rejected", "Rejected by Locate2u"  # the push itself was refused
 
     FINAL = {Status.COMPLETED, Status.PARTIALLY_COMPLETED, Status.FAILED, Status.REJECTED}
+    # created_via of a batch that only holds stops a partner sent on their own (services/partner_stops.py)
+    PARTNER_STOPS_VIA = "partner stops import"
 
     batch_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey("partners.Customer", null=True, blank=True, on_delete=models.PROTECT,
@@ -139,6 +141,11 @@ class Batch(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def holds_partner_stops(self) -> bool:
+        """Drop-offs a partner sent without a batch: no items, no pickups, corrected by the partner."""
+        return self.created_via == self.PARTNER_STOPS_VIA
 
 
 class Item(models.Model):

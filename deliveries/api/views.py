@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 
 from deliveries.models import Batch, Stop
-from deliveries.services.partner_stops import is_stops_container, partner_stop_create, partner_stop_import_create
+from deliveries.services.partner_stops import partner_stop_create, partner_stop_import_create
 from deliveries.services.partner_webhooks import (
     EVENT_TYPES,
     webhook_subscribe,
@@ -153,7 +153,7 @@ class StopDetailApi(Locate2uApiView):
                     .first())
         if stop is None:
             raise not_found("id", f"No stop {stop_id[:100]}.")
-        return Response(shapes.ok(shapes.stop_body(stop, container=is_stops_container(stop.batch))))
+        return Response(shapes.ok(shapes.stop_body(stop, container=stop.batch.holds_partner_stops)))
 
 
 class WebhookEventTypeListApi(Locate2uApiView):

@@ -116,6 +116,9 @@ def batch_from_failed_stops(*, batch: Batch, by=None) -> Batch:
     """A new draft with the failed stops of a finished batch and the items they carry.
 
     Pickups of those items come along too (a drop-off alone is not a valid batch)."""
+    if batch.holds_partner_stops:
+        raise SpecValidationError([SpecError("", "These stops came from a partner's stop import; the partner "
+                                                 "sends corrected stops again.")])
     payload = batch_to_payload(batch)
     failed = set(batch.stops.filter(import_result=Stop.ImportResult.FAILED).values_list("stop_source_reference", flat=True))
     if not failed:

@@ -37,11 +37,7 @@ from .outbox import outbox_enqueue, outbox_handler
 logger = logging.getLogger(__name__)
 
 STOPS_IMPORT = "locate2u.stops_import"  # the outbox kind
-STOPS_IMPORT_VIA = "partner stops import"  # Batch.created_via of a container of partner stops
-
-
-def is_stops_container(batch: Batch) -> bool:
-    return batch.created_via == STOPS_IMPORT_VIA
+STOPS_IMPORT_VIA = Batch.PARTNER_STOPS_VIA  # Batch.created_via of a container of partner stops
 
 
 def partner_stop_create(*, payload, client: PartnerClient) -> Stop:

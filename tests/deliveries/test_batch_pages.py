@@ -418,6 +418,20 @@ def test_a_partially_completed_batch_lists_failed_stops_by_stage_and_starts_a_ne
     assert [s["stopSourceReference"] for s in batch_to_payload(retry)["dropoffs"]] == ["DROPOFF-002"]
 
 
+def test_failed_partner_stops_are_left_to_the_partner_not_redrafted(signed_in, draft):
+    Batch.objects.filter(pk=draft.pk).update(created_via=Batch.PARTNER_STOPS_VIA)
+    finish(draft, failed_refs=["DROPOFF-002"])
+
+    html = signed_in.get(f"/batches/{draft.batch_id}/").content.decode()
+    assert "New draft from failed stops" not in html
+    assert "the partner corrects them and sends them again" in html
+
+    response = signed_in.post(f"/batches/{draft.batch_id}/retry-failed/", follow=True)  # a stale page's form
+
+    assert "sends corrected stops again" in response.content.decode()
+    assert Batch.objects.count() == 1
+
+
 def test_a_completed_batch_has_no_failed_stops_button(signed_in, draft):
     finish(draft)
 

@@ -3,7 +3,7 @@ order they happened, never moving a job backwards. Events for jobs we do not kno
 import logging
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from deliveries.carriers.lineten.mapping import parse_callback_events
@@ -23,24 +23,18 @@ _APPLY_SCHEDULED_KEY = "lineten-callbacks:apply-scheduled"
 PENDING_CHUNK = 500
 
 
-def callbacks_receive(*, body) -> list[CarrierEvent]:
-    """Store the events of one callback POST. ValueError (bad body) stores nothing.
+def callbacks_receive(*, body) -> int:
+    """Store the events of one callback POST and have them applied soon; returns how many it carried.
 
-    Returns the events stored now; repeats of an Id already stored are skipped."""
+    ValueError (bad body) stores nothing. One INSERT that skips an Id already stored: a repeated
+    callback is stored, and so applied, once."""
     events = parse_callback_events(body)
-    stored = []
-    with transaction.atomic():
-        for event in events:
-            try:
-                with transaction.atomic():
-                    stored.append(CarrierEvent.objects.create(
-                        source=CarrierEvent.Source.LINETEN, event_id=event.id[:100], event_type=event.job_status,
-                        body=event.raw))
-            except IntegrityError:
-                continue  # the same event again: stored and applied once
-        if stored:
-            transaction.on_commit(events_apply_soon)
-    return stored
+    CarrierEvent.objects.bulk_create(
+        [CarrierEvent(source=CarrierEvent.Source.LINETEN, event_id=event.id[:100], event_type=event.job_status,
+                      body=event.raw) for event in events],
+        ignore_conflicts=True)
+    transaction.on_commit(events_apply_soon)  # at once, unless the caller holds a transaction open
+    return len(events)
 
 
 def events_apply_soon() -> None:

@@ -17,7 +17,7 @@ def lineten_callbacks(request, secret: str):
         raise Http404  # a wrong secret looks like no endpoint at all
     try:
         body = json.loads(request.body)
-        stored = callbacks_receive(body=body)
+        received = callbacks_receive(body=body)
     except (ValueError, UnicodeDecodeError) as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse({"received": len(stored)})
+    return JsonResponse({"received": received})

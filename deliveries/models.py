@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 
 
 class CarrierCall(models.Model):
@@ -88,6 +90,9 @@ class Batch(models.Model):
         REJECTED = "rejected", "Rejected by Locate2u"  # the push itself was refused
 
     FINAL = {Status.COMPLETED, Status.PARTIALLY_COMPLETED, Status.FAILED, Status.REJECTED}
+    # Importing, but past `follow_until`: nobody polls Locate2u any more, so the batch would show
+    # "Importing" for ever. The lists ask this of the database; `follow_lapsed` asks it of one batch.
+    FOLLOW_LAPSED = models.Q(status=Status.IMPORTING, follow_until__lt=Now())
     # created_via of a batch that only holds stops a partner sent on their own (services/partner_stops.py)
     PARTNER_STOPS_VIA = "partner stops import"
 
@@ -141,6 +146,12 @@ class Batch(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def follow_lapsed(self) -> bool:
+        """FOLLOW_LAPSED, for this batch."""
+        return (self.status == self.Status.IMPORTING and self.follow_until is not None
+                and self.follow_until < timezone.now())
 
     @property
     def holds_partner_stops(self) -> bool:

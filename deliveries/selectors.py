@@ -37,14 +37,15 @@ STATUS_HINT = {
     S.REJECTED: "Locate2u refused the batch; nothing was imported.",
 }
 
-# Filters of the list beyond the statuses themselves.
+# The list's status filters: each a label and the batches it keeps.
 ACTIVE = "active"
 PROBLEMS = "problems"
 PROBLEM_STATUSES = [S.PARTIALLY_COMPLETED, S.FAILED, S.REJECTED]
-STATUS_FILTERS = {
-    **{status.value: (status.label, [status]) for status in S},
-    ACTIVE: ("Queued or importing", [S.QUEUED, S.IMPORTING]),
-    PROBLEMS: ("Needs attention (failed stops, rejected)", PROBLEM_STATUSES),
+STATUS_FILTERS: dict[str, tuple[str, Q]] = {
+    **{status.value: (status.label, Q(status=status)) for status in S},
+    ACTIVE: ("Queued or importing", Q(status__in=[S.QUEUED, S.IMPORTING])),
+    PROBLEMS: ("Needs attention (failed, rejected, not followed)",
+               Q(status__in=PROBLEM_STATUSES) | Batch.FOLLOW_LAPSED),
 }
 
 # Locate2u's stages of a failed stop, in the order they happen, and what each means.
@@ -71,7 +72,7 @@ def batches_filtered(*, status: str | None = None, service_date: date | None = N
                      query: str | None = None) -> QuerySet[Batch]:
     qs = Batch.objects.select_related("created_by", "customer")
     if status in STATUS_FILTERS:
-        qs = qs.filter(status__in=STATUS_FILTERS[status][1])
+        qs = qs.filter(STATUS_FILTERS[status][1])
     if service_date:
         qs = qs.filter(service_date=service_date)
     if query:
@@ -92,6 +93,13 @@ def batch_list_rows(batches) -> list[BatchRow]:
 
 
 # --- progress (the JSON the page polls) ---------------------------------------------------------
+def progress_hint(batch: Batch) -> str:
+    if batch.follow_lapsed:
+        return (f"We stopped following this import at {timezone.localtime(batch.follow_until):%H:%M}; "
+                "Locate2u may still be importing.")
+    return STATUS_HINT[S(batch.status)]
+
+
 def batch_progress(batch: Batch) -> dict:
     look = status_look(batch.status)
     return {
@@ -99,8 +107,9 @@ def batch_progress(batch: Batch) -> dict:
         "status": batch.status,
         "statusLabel": look["label"],
         "tone": look["tone"],
-        "hint": STATUS_HINT[S(batch.status)],
+        "hint": progress_hint(batch),
         "final": batch.is_final,
+        "followLapsed": batch.follow_lapsed,
         "percent": progress_percent(batch),
         "total": batch.total_count,
         "processed": batch.processed_count,
@@ -272,10 +281,8 @@ def batch_builder_initial(batch: Batch) -> tuple[dict, dict[str, int | None]]:
 def batch_dashboard_tiles() -> list[Tile]:
     """Today's batches (service date today) by state, what is importing now, what went wrong:
     one query."""
-    S = Batch.Status
     today = timezone.localdate()
     on_today = Q(service_date=today)
-    problems = [S.PARTIALLY_COMPLETED, S.FAILED, S.REJECTED]
     importing = Q(status__in=[S.QUEUED, S.IMPORTING])
     counts = Batch.objects.aggregate(
         today=Count("pk", filter=on_today),
@@ -283,16 +290,19 @@ def batch_dashboard_tiles() -> list[Tile]:
         importing=Count("pk", filter=importing),
         stops_total=Sum("total_count", filter=importing),
         stops_done=Sum("processed_count", filter=importing),
-        failed_stops=Sum("failed_count", filter=on_today & Q(status__in=problems)),
+        failed_stops=Sum("failed_count", filter=on_today & Q(status__in=PROBLEM_STATUSES)),
+        lapsed=Count("pk", filter=on_today & Batch.FOLLOW_LAPSED),
     )
     state = {status: counts[f"on_{status.value}"] for status in S}
     short = {S.QUEUED: "queued", S.REJECTED: "rejected"}  # their long labels name Locate2u
     by_state = " · ".join(f"{n} {short.get(status, status.label.lower())}" for status, n in state.items() if n)
-    problem_count = sum(state[status] for status in problems)
+    problem_count = sum(state[status] for status in PROBLEM_STATUSES) + counts["lapsed"]
     failed_stops = counts["failed_stops"] or 0
     problem_detail = [f"{failed_stops} stop{'s' if failed_stops != 1 else ''} failed"] if failed_stops else []
     if state[S.REJECTED]:
         problem_detail.append(f"{state[S.REJECTED]} rejected by Locate2u")
+    if counts["lapsed"]:
+        problem_detail.append(f"{counts['lapsed']} import{'s' if counts['lapsed'] != 1 else ''} no longer followed")
     importing_detail = (f"{counts['stops_done'] or 0} of {counts['stops_total'] or 0} stops processed"
                         if counts["importing"] else "Nothing on its way to Locate2u")
     batches = reverse("batch-list")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<uuid:batch_id>/edit/", batches.batch_edit, name="batch-edit"),
     path("<uuid:batch_id>/progress.json", batches.batch_progress_json, name="batch-progress"),
     path("<uuid:batch_id>/submit/", batches.batch_submit_view, name="batch-submit"),
+    path("<uuid:batch_id>/follow/", batches.batch_follow_again_view, name="batch-follow-again"),
     path("<uuid:batch_id>/retry-failed/", batches.batch_retry_failed, name="batch-retry-failed"),
 ]

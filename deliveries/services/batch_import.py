@@ -1,9 +1,10 @@
 """Following a batch's import at Locate2u, as the spec recommends: first look a few seconds after
 the push, then every 5–10 s while Queued or Importing, stop at a final status, give up at the
 batch's `follow_until` (longer for bigger batches). A chain of delayed tasks does the polling;
-beat's sweep restarts a chain that died with its worker or with a restart of the portal."""
+beat's sweep restarts a chain that died with its worker or with a restart of the portal. An
+import given up on stays Importing until a dispatcher looks again (`batch_follow_again`)."""
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from deliveries.carriers.locate2u.client import locate2u_client
 from deliveries.carriers.locate2u.schemas import ImportState, ImportStatus
 from deliveries.models import Batch, Stop
+from deliveries.services.batches import follow_deadline
 from deliveries.services.partner_webhooks import batch_status_name, partner_batch_status_emit
 
 FIRST_LOOK_SECONDS = 3
@@ -113,7 +115,7 @@ def import_follow(*, batch_id: str) -> bool:
     if batch is None or batch.status != Batch.Status.IMPORTING:
         return False
     now = timezone.now()
-    if batch.follow_until and now > batch.follow_until:
+    if batch.follow_lapsed:
         Batch.objects.filter(pk=batch.pk).update(
             import_error="Locate2u had not finished importing when we stopped following "
                          f"({batch.follow_until:%H:%M:%S}); its stops may still arrive.", updated_at=now)
@@ -130,6 +132,21 @@ def import_follow(*, batch_id: str) -> bool:
 def batch_import_follow_and_reschedule(*, batch_id: str) -> None:
     if import_follow(batch_id=batch_id):
         _follow_later(batch_id, next_poll_seconds())
+
+
+def batch_follow_again(*, batch: Batch, by=None) -> datetime | None:
+    """A dispatcher's "Look again" at an import we stopped following: follow it for another
+    while, from now. Returns when that ends; None when there was nothing to do (the import
+    finished, or it is followed already: a second click)."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        if not batch.follow_lapsed:
+            return None
+        batch.follow_until = follow_deadline(stops=batch.total_count or batch.stops.count(), now=timezone.now())
+        batch.import_error = ""  # it said we had stopped following
+        batch.save(update_fields=["follow_until", "import_error", "updated_at"])
+        _follow_later(batch.batch_id, 0)
+    return batch.follow_until
 
 
 def batches_follow_due() -> list[str]:

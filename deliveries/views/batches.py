@@ -1,5 +1,8 @@
 """The dispatchers' batch pages: list, builder (new and edit of a draft), a batch with its map
-and live import progress, submit to Locate2u, and a new draft from the stops that failed."""
+and live import progress, submit to Locate2u, look again at an import we stopped following, and
+a new draft from the stops that failed."""
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -8,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliveries.forms.batches import BatchBuilder, BatchFilterForm, pickups_fill_from_locations
@@ -22,6 +26,7 @@ from deliveries.selectors import (
     locations_for_pickups,
     pickup_locations_data,
 )
+from deliveries.services.batch_import import batch_follow_again
 from deliveries.services.batches import batch_create, batch_from_failed_stops, batch_replace, batch_submit
 from deliveries.spec.errors import SpecValidationError
 
@@ -177,6 +182,18 @@ def batch_submit_view(request, batch_id):
         if was_draft and batch.status == Batch.Status.QUEUED:
             messages.success(request, f"{batch.batch_source_reference} submitted to Locate2u.")
         # A second click (or a second tab) finds it submitted already: nothing more to say.
+    return redirect("batch-detail", batch_id=batch.batch_id)
+
+
+@require_POST
+@_staff("deliveries.submit_batch")
+def batch_follow_again_view(request, batch_id):
+    batch = _batch_or_404(batch_id)
+    until = batch_follow_again(batch=batch, by=request.user)
+    if until is not None:
+        minutes = math.ceil((until - timezone.now()).total_seconds() / 60)
+        messages.success(request, f"Following {batch.batch_source_reference} again for {_count(minutes, 'minute')}.")
+    # A second click (or a stale tab) finds it followed again or finished: the page shows which.
     return redirect("batch-detail", batch_id=batch.batch_id)
 
 

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  // --- buttons that must post once (Submit to Locate2u, New draft from failed stops) ------------
+  // --- buttons that must post once (Submit to Locate2u, Look again, New draft from failed stops) --
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-once")) {
@@ -119,7 +119,12 @@
         element.textContent = String(values[key]);
       }
     });
-    live.querySelector('[data-field-box="importError"]').hidden = !data.importError;
+    // No longer followed: the hint says so (importError would repeat it), and a dispatcher may look again.
+    live.querySelector('[data-field-box="importError"]').hidden = !data.importError || data.followLapsed;
+    var lapsed = live.querySelector('[data-field-box="followLapsed"]');
+    if (lapsed) {
+      lapsed.hidden = !data.followLapsed;
+    }
   }
 
   function swapInResults(data) {
@@ -157,8 +162,8 @@
         if (data.final) {
           return swapInResults(data);
         }
-        // Still importing but no longer followed (the worker gave up, see importError): ask rarely.
-        window.setTimeout(poll, data.importError ? every * 15 : every);
+        // Still importing but no longer followed: nothing moves until someone looks again, so ask rarely.
+        window.setTimeout(poll, data.followLapsed ? every * 15 : every);
       })
       .catch(function () {
         window.setTimeout(poll, every * 3); // the server restarting, say: keep asking, less often

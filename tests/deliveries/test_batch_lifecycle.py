@@ -1,13 +1,15 @@
 """A batch from payload to Locate2u and back: saved whole or not at all, submitted once,
 followed to its final status, failed stops explained and started again."""
 import copy
+from datetime import timedelta
 
 import pytest
 import requests
 from django.db import transaction
+from django.utils import timezone
 
 from deliveries.models import Batch, Item, Outbox, Stop, StopItem
-from deliveries.services.batch_import import import_follow
+from deliveries.services.batch_import import batch_accepted, batch_follow_again, import_follow
 from deliveries.services.batch_payload import batch_to_payload
 from deliveries.services.batches import batch_create, batch_from_failed_stops, batch_submit
 from deliveries.services.outbox import outbox_run
@@ -55,6 +57,31 @@ def test_submitting_twice_owes_one_push(django_capture_on_commit_callbacks):
     assert len(callbacks) == 1
     batch.refresh_from_db()
     assert batch.status == Batch.Status.QUEUED and batch.follow_until > batch.submitted_at
+
+
+@pytest.mark.django_db
+def test_an_import_past_its_follow_deadline_is_given_up_then_followed_again_once(django_capture_on_commit_callbacks):
+    batch = batch_create(payload=example())
+    with django_capture_on_commit_callbacks():
+        batch_submit(batch=batch)
+        batch_accepted(batch_id=str(batch.batch_id))
+    Batch.objects.filter(pk=batch.pk).update(follow_until=timezone.now() - timedelta(seconds=1))  # time passed
+
+    assert import_follow(batch_id=str(batch.batch_id)) is False  # gives up without asking Locate2u
+
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.IMPORTING and batch.follow_lapsed
+    assert "had not finished importing when we stopped following" in batch.import_error
+    assert list(Batch.objects.filter(Batch.FOLLOW_LAPSED)) == [batch]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        until = batch_follow_again(batch=batch)
+        assert batch_follow_again(batch=batch) is None  # a double click
+
+    assert len(callbacks) == 1
+    batch.refresh_from_db()
+    assert batch.follow_until == until > timezone.now() and batch.import_error == "" and not batch.follow_lapsed
+    assert not Batch.objects.filter(Batch.FOLLOW_LAPSED).exists()
 
 
 @pytest.mark.django_db

@@ -381,7 +381,8 @@ def test_progress_json_reports_counts_and_status(signed_in, draft):
 
     assert data | {"lastPolledAt": None} == {
         "batchId": str(draft.batch_id), "status": "importing", "statusLabel": "Importing", "tone": "info",
-        "hint": "Locate2u is importing the stops…", "final": False, "percent": 66, "total": 3, "processed": 2,
+        "hint": "Locate2u is importing the stops…", "final": False, "followLapsed": False, "percent": 66, "total": 3,
+        "processed": 2,
         "succeeded": 1, "failed": 1, "locate2uStatus": "Importing", "importError": "", "lastPolledAt": None}
 
 
@@ -447,6 +448,98 @@ def test_a_rejected_batch_shows_why(signed_in, draft):
     html = signed_in.get(f"/batches/{draft.batch_id}/").content.decode()
 
     assert "Rejected by Locate2u" in html and "Locate2u refused the batch: serviceDate: bad" in html
+
+
+# --- an import we stopped following -----------------------------------------------------------------
+GAVE_UP = "Locate2u had not finished importing when we stopped following (10:00:00); its stops may still arrive."
+
+
+def importing(batch: Batch, *, lapsed: bool, **changes) -> Batch:
+    """Locate2u importing the batch; our following ended a minute ago (lapsed) or ends in a minute."""
+    follow_until = timezone.now() + timedelta(minutes=-1 if lapsed else 1)
+    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.IMPORTING, follow_until=follow_until, **changes)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_an_import_no_longer_followed_needs_attention_and_a_followed_one_does_not(signed_in):
+    today = timezone.localdate()
+    for reference, lapsed in (("LAPSED", True), ("FOLLOWED", False)):
+        importing(batch_create(payload=copy.deepcopy(SPEC_COMPLETE_EXAMPLE) | {"batchSourceReference": reference}),
+                  lapsed=lapsed, service_date=today)
+
+    response = signed_in.get(f"/batches/?status=problems&service_date={today.isoformat()}")
+
+    assert [row.batch.batch_source_reference for row in response.context["rows"]] == ["LAPSED"]
+    html = response.content.decode()
+    assert "Needs attention (failed, rejected, not followed)" in html
+    assert "No longer followed" in html  # next to its Importing status
+    tile = {tile.title: tile for tile in dashboard_tiles()}["Batch problems"]
+    assert (tile.value, tile.detail, tile.tone) == (1, "1 import no longer followed", "bad")
+
+
+def test_the_page_of_an_import_no_longer_followed_says_so_and_offers_to_look_again(signed_in, draft):
+    batch = importing(draft, lapsed=True, import_error=GAVE_UP)
+    stopped_at = f"{timezone.localtime(batch.follow_until):%H:%M}"
+
+    html = signed_in.get(f"/batches/{draft.batch_id}/").content.decode()
+    data = signed_in.get(f"/batches/{draft.batch_id}/progress.json").json()
+
+    hint = f"We stopped following this import at {stopped_at}; Locate2u may still be importing."
+    assert hint in html
+    assert '<div class="notice notice-warn follow-lapsed" data-field-box="followLapsed">' in html  # shown
+    assert f'action="/batches/{draft.batch_id}/follow/" data-once' in html and ">Look again</button>" in html
+    assert 'data-field-box="importError" hidden' in html  # it would only repeat the hint
+    assert data["followLapsed"] is True and data["hint"] == hint and data["importError"] == GAVE_UP
+
+
+def test_a_followed_import_offers_no_look_again(signed_in, draft):
+    importing(draft, lapsed=False)
+
+    html = signed_in.get(f"/batches/{draft.batch_id}/").content.decode()
+
+    assert 'data-field-box="followLapsed" hidden' in html and "Locate2u is importing the stops…" in html
+    assert signed_in.get(f"/batches/{draft.batch_id}/progress.json").json()["followLapsed"] is False
+
+
+def test_looking_again_follows_the_import_once_more_and_a_second_click_does_nothing(
+        signed_in, draft, django_capture_on_commit_callbacks):
+    importing(draft, lapsed=True, import_error=GAVE_UP)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = signed_in.post(f"/batches/{draft.batch_id}/follow/", follow=True)
+
+    assert len(callbacks) == 1  # one follow task, sent after commit
+    draft.refresh_from_db()
+    assert draft.status == Batch.Status.IMPORTING and draft.import_error == "" and not draft.follow_lapsed
+    assert timedelta(seconds=110) < draft.follow_until - timezone.now() <= timedelta(seconds=120)  # 2 min, 3 stops
+    assert response.redirect_chain == [(f"/batches/{draft.batch_id}/", 302)]
+    html = response.content.decode()
+    assert "Following BATCH-2024-001 again for 2 minutes." in html and "Locate2u is importing the stops…" in html
+    followed_until = draft.follow_until
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = signed_in.post(f"/batches/{draft.batch_id}/follow/")
+
+    assert response.status_code == 302 and response.url == f"/batches/{draft.batch_id}/"
+    assert len(callbacks) == 0
+    draft.refresh_from_db()
+    assert draft.follow_until == followed_until
+
+
+def test_looking_again_at_a_finished_import_changes_nothing(signed_in, draft, django_capture_on_commit_callbacks):
+    importing(draft, lapsed=True)
+    finish(draft)
+    before = Batch.objects.get(pk=draft.pk)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = signed_in.post(f"/batches/{draft.batch_id}/follow/")
+
+    assert response.status_code == 302 and response.url == f"/batches/{draft.batch_id}/"
+    assert len(callbacks) == 0
+    after = Batch.objects.get(pk=draft.pk)
+    assert (after.status, after.follow_until, after.updated_at) == (Batch.Status.COMPLETED, before.follow_until,
+                                                                    before.updated_at)
 
 
 # --- fixed number of queries -----------------------------------------------------------------------
@@ -519,7 +612,8 @@ def test_the_list_pages_through_many_batches(signed_in):
 def urls(batch: Batch) -> list[tuple[str, str]]:
     base = f"/batches/{batch.batch_id}/"
     return [("get", "/batches/"), ("get", "/batches/new/"), ("get", base), ("get", base + "progress.json"),
-            ("get", base + "edit/"), ("post", base + "submit/"), ("post", base + "retry-failed/")]
+            ("get", base + "edit/"), ("post", base + "submit/"), ("post", base + "follow/"),
+            ("post", base + "retry-failed/")]
 
 
 def test_store_managers_get_403_everywhere(client, manager, draft):

@@ -14,7 +14,9 @@ from deliveries.carriers.locate2u.client import locate2u_client
 from deliveries.carriers.locate2u.schemas import ImportState, ImportStatus
 from deliveries.models import Batch, Stop
 from deliveries.services.batches import follow_deadline
+from deliveries.services.locate2u_refs import upstream_ref, upstream_text
 from deliveries.services.partner_webhooks import batch_status_name, partner_batch_status_emit
+from dispatch_portal.partners.models import Customer
 
 FIRST_LOOK_SECONDS = 3
 STALE_AFTER = timedelta(seconds=20)  # a live chain polls at least every 10 s
@@ -58,7 +60,9 @@ def batch_accepted(*, batch_id: str) -> None:
 
 def batch_rejected(*, batch_id: str, messages: list[tuple[str, str]], text: str) -> None:
     detail = "; ".join(f"{field}: {message}" if field else message for field, message in messages) or text
-    _status_move(batch_id, status=Batch.Status.REJECTED, import_error=f"Locate2u refused the batch: {detail}"[:5000])
+    customer = Customer.objects.filter(batches__batch_id=batch_id).first()  # Locate2u quotes namespaced references
+    _status_move(batch_id, status=Batch.Status.REJECTED,
+                 import_error=upstream_text(customer, f"Locate2u refused the batch: {detail}")[:5000])
 
 
 def batch_push_abandoned(row, error: str) -> None:
@@ -91,19 +95,22 @@ def import_status_apply(*, batch: Batch, status: ImportStatus) -> Batch:
 
 
 def _stop_results_apply(batch: Batch, status: ImportStatus) -> None:
+    """Each result to its stop by reference: Locate2u's results name no id of ours. The references
+    are the batch's as sent, in its customer's namespace."""
     stops = {stop.stop_source_reference: stop for stop in batch.stops.all()}
+    customer = batch.customer
     changed = []
     for imported in status.successful_stops or ():
-        stop = stops.get(imported.source_reference)
+        stop = stops.get(upstream_ref(customer, imported.source_reference))
         if stop:
             stop.import_result, stop.locate2u_stop_id = Stop.ImportResult.IMPORTED, imported.stop_id
             stop.error_stage, stop.error_messages = "", []
             changed.append(stop)
     for error in status.errors:
-        stop = stops.get(error.source_reference)
+        stop = stops.get(upstream_ref(customer, error.source_reference))
         if stop:
             stop.import_result, stop.error_stage, stop.error_messages = (
-                Stop.ImportResult.FAILED, error.stage, list(error.messages))
+                Stop.ImportResult.FAILED, error.stage, [upstream_text(customer, m) for m in error.messages])
             changed.append(stop)
     Stop.objects.bulk_update(changed, ["import_result", "locate2u_stop_id", "error_stage", "error_messages"],
                              batch_size=500)

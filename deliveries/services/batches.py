@@ -12,11 +12,13 @@ from deliveries.spec.errors import SpecError, SpecValidationError
 
 from .batch_payload import batch_to_payload, item_from_payload, stop_from_payload
 from .locate2u_push import BATCH_DELIVERY
+from .locate2u_refs import downstream_body, reference_limit, references_too_long
 from .outbox import outbox_enqueue
 
 
-def _check(payload: dict) -> None:
-    errors = validate_batch_delivery(payload)
+def _check(payload: dict, customer) -> None:
+    """The spec's rules, and room at Locate2u for the customer's namespace (services/locate2u_refs.py)."""
+    errors = validate_batch_delivery(payload) or references_too_long(customer, payload)
     if errors:
         raise SpecValidationError(errors)
 
@@ -52,7 +54,7 @@ def _rows_save(batch: Batch, payload: dict) -> None:
 @transaction.atomic
 def batch_create(*, payload: dict, by=None, customer=None, via: str = "staff", as_draft: bool = True) -> Batch:
     """Save a valid batch-delivery payload as a batch. Invalid → SpecValidationError, nothing saved."""
-    _check(payload)
+    _check(payload, customer)
     batch = Batch.objects.create(
         customer=customer,
         created_by=by if getattr(by, "pk", None) else None,
@@ -74,7 +76,7 @@ def batch_replace(*, batch: Batch, payload: dict) -> Batch:
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if not batch.is_editable:
         raise SpecValidationError([SpecError("", "Only a draft batch can be changed; this one was submitted.")])
-    _check(payload)
+    _check(payload, batch.customer)
     batch.stops.all().delete()
     batch.items.all().delete()
     batch.batch_source_reference = payload["batchSourceReference"]
@@ -101,13 +103,13 @@ def batch_submit(*, batch: Batch, by=None) -> Batch:
     if batch.status != Batch.Status.DRAFT:
         return batch  # already submitted: nothing more to do
     payload = batch_to_payload(batch)
-    _check(payload)
+    _check(payload, batch.customer)
     now = timezone.now()
     batch.status = Batch.Status.QUEUED
     batch.submitted_at = now
     batch.follow_until = follow_deadline(stops=batch.total_count, now=now)
     batch.save(update_fields=["status", "submitted_at", "follow_until", "updated_at"])
-    outbox_enqueue(kind=BATCH_DELIVERY, key=str(batch.batch_id), payload=payload)
+    outbox_enqueue(kind=BATCH_DELIVERY, key=str(batch.batch_id), payload=downstream_body(batch.customer, payload))
     return batch
 
 
@@ -131,8 +133,9 @@ def batch_from_failed_stops(*, batch: Batch, by=None) -> Batch:
     if not dropoffs:  # only pickups failed: their items still have to reach their drop-offs
         dropoffs = [dict(s, itemSourceReferences=[r for r in s["itemSourceReferences"] if r in items])
                     for s in payload["dropoffs"] if set(s["itemSourceReferences"]) & items]
-    suffix = uuid.uuid4().hex[:6].upper()
-    retry = dict(payload, batchSourceReference=f"{payload['batchSourceReference'][:88]}-RETRY-{suffix}",
+    suffix = f"-RETRY-{uuid.uuid4().hex[:6].upper()}"
+    keep = reference_limit(batch.customer) - len(suffix)  # the retry's reference fits Locate2u, namespace and all
+    retry = dict(payload, batchSourceReference=payload["batchSourceReference"][:keep] + suffix,
                  items=[i for i in payload["items"] if i["itemSourceReference"] in items],
                  pickups=pickups, dropoffs=dropoffs)
     return batch_create(payload=retry, by=by, customer=batch.customer, via=f"retry of {batch.batch_source_reference}")

@@ -38,7 +38,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from deliveries.models import CarrierEvent, Stop
+from deliveries.models import Batch, CarrierEvent, Stop
+from deliveries.services.locate2u_refs import upstream_ref
 from deliveries.services.partner_webhooks import partner_stop_event_emit
 
 logger = logging.getLogger(__name__)
@@ -212,6 +213,8 @@ def _offer(ids: list[int]) -> None:
 
 # --- applying ---------------------------------------------------------------------------------------------
 def _stop_for(body: dict) -> Stop | None:
+    """By Locate2u's stop id once the import's result told it; before that, by the batch (Locate2u
+    names it by our GUID) and the reference we sent, in the batch's customer's namespace."""
     stop_id = body.get("stopId")
     if isinstance(stop_id, str) and stop_id.strip().isdigit():
         stop_id = int(stop_id)
@@ -225,7 +228,10 @@ def _stop_for(body: dict) -> Stop | None:
             batch_uuid = uuid.UUID(batch_id)
         except ValueError:
             return None
-        found = Stop.objects.filter(batch__batch_id=batch_uuid, stop_source_reference=reference).first()
+        batch = Batch.objects.select_related("customer").filter(batch_id=batch_uuid).first()
+        if batch is None:
+            return None
+        found = batch.stops.filter(stop_source_reference=upstream_ref(batch.customer, reference)).first()
         if found and found.locate2u_stop_id is None and isinstance(stop_id, int):
             # The webhook came before we read the import's result: learn the id now.
             Stop.objects.filter(pk=found.pk, locate2u_stop_id__isnull=True).update(locate2u_stop_id=stop_id)

@@ -10,8 +10,9 @@ each stop's result, and the staff pages. Such a batch is never a draft: it is sa
 queued, so no staff action tries to submit it as a batch delivery.
 
 Downstream it goes to Locate2u's stop import (one stop is an import of one), through the outbox
-(`locate2u.stops_import`, keyed by the batch GUID, which is also the idempotency key), and is
-followed by the same import status as a batch.
+(`locate2u.stops_import`, keyed by the batch GUID, which is also the idempotency key), with the
+customer's namespace on its references (locate2u_refs.py), and is followed by the same import
+status as a batch.
 
 A whole request is refused when any stop is invalid: every problem in one 400 (CONTRACT §4),
 rather than Locate2u's import-what-you-can, so partners see the same rules for single stops,
@@ -32,6 +33,7 @@ from dispatch_portal.partners.models import PartnerClient
 
 from .batch_payload import stop_from_payload, stop_to_payload
 from .batches import follow_deadline
+from .locate2u_refs import downstream_body, references_too_long
 from .outbox import outbox_enqueue, outbox_handler
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ STOPS_IMPORT_VIA = Batch.PARTNER_STOPS_VIA  # Batch.created_via of a container o
 def partner_stop_create(*, payload, client: PartnerClient) -> Stop:
     """One stop, validated like a drop-off; a reference this customer already used for a single or
     imported stop that did not fail is refused (as Locate2u refuses it)."""
-    errors = validate_stop(payload)
+    errors = validate_stop(payload) or references_too_long(client.customer, payload)
     if errors:
         raise SpecValidationError(errors)
     reference = payload["stopSourceReference"]
@@ -63,7 +65,7 @@ def partner_stop_import_create(*, payload, client: PartnerClient) -> Batch:
     problem, each on its row (`stops[3].tripDate`)."""
     errors = validate_stop_import(payload)
     if not errors:
-        errors = _duplicate_references(payload["stops"])
+        errors = _duplicate_references(payload["stops"]) or references_too_long(client.customer, payload)
     if errors:
         raise SpecValidationError(errors)
     return _container_create(stops=payload["stops"], client=client, kind="import",
@@ -110,7 +112,8 @@ def _container_create(*, stops: list[dict], client: PartnerClient, kind: str, re
     )
     StopImport.objects.create(batch=batch, kind=kind, client=client, batch_source_reference=reference)
     _rows_save(batch, stops)
-    outbox_enqueue(kind=STOPS_IMPORT, key=str(guid), payload=stop_import_payload(batch, reference=reference))
+    outbox_enqueue(kind=STOPS_IMPORT, key=str(guid),
+                   payload=downstream_body(client.customer, stop_import_payload(batch, reference=reference)))
     return batch
 
 

@@ -18,7 +18,7 @@ from .errors import SpecError
 
 INVALID = object()  # a value was present but refused; its error is already reported
 
-Check = Callable[["Field", object, str, list[SpecError]], object]
+Check = Callable[["Field", object, str, list[SpecError]], object]  # (field, value, prefix, errors)
 
 INT32_MAX = 2**31 - 1
 
@@ -59,31 +59,34 @@ def check_object(obj: dict, table: tuple[Field, ...], prefix: str, errors: list[
     A missing field and an explicit null are the same thing: absent (the carrier's JSON reader
     treats them alike). Fields not in the table are ignored, as the carrier ignores them."""
     parsed = {}
+    get = obj.get
     for f in table:
-        value = obj.get(f.name)
+        name = f.name
+        value = get(name)
         if value is None:
             if f.required:
-                errors.append(SpecError(prefix + f.name, f"{f.label} is required."))
+                errors.append(SpecError(prefix + name, f"{f.label} is required."))
             continue
-        result = f.check(f, value, prefix + f.name, errors)
+        # The prefix, not the path: a path string is built only for a field that is reported.
+        result = f.check(f, value, prefix, errors)
         if result is not INVALID:
-            parsed[f.name] = result
+            parsed[name] = result
     return parsed
 
 
-# --- checks: (field, value, path, errors) -> parsed value or INVALID ---------------------------------
-def text(f: Field, value, path: str, errors: list[SpecError]):
+# --- checks: (field, value, prefix, errors) -> parsed value or INVALID; the path is prefix + f.name --
+def text(f: Field, value, prefix: str, errors: list[SpecError]):
     if not isinstance(value, str):
-        errors.append(SpecError(path, f"{f.label} must be text."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be text."))
         return INVALID
     if f.required and not value.strip():
-        errors.append(SpecError(path, f"{f.label} is required."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} is required."))
         return INVALID
     if "\x00" in value:  # pasted binary; no database stores it in text
-        errors.append(SpecError(path, f"{f.label} contains an invalid (NUL) character."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} contains an invalid (NUL) character."))
         return INVALID
     if f.max_length is not None and len(value) > f.max_length:
-        errors.append(SpecError(path, f"{f.label} must be at most {f.max_length} characters (it has {len(value)})."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be at most {f.max_length} characters (it has {len(value)})."))
         return INVALID
     return value
 
@@ -109,95 +112,95 @@ def _in_range(f: Field, number) -> bool:
     return (f.minimum is None or number >= f.minimum) and (f.maximum is None or number <= f.maximum)
 
 
-def decimal(f: Field, value, path: str, errors: list[SpecError]):
+def decimal(f: Field, value, prefix: str, errors: list[SpecError]):
     # bool is an int in Python, but `true` is not a number in JSON.
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        errors.append(SpecError(path, f"{f.label} must be a number."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a number."))
         return INVALID
     if (isinstance(value, float) and not math.isfinite(value)) or (isinstance(value, Decimal) and not value.is_finite()):
-        errors.append(SpecError(path, f"{f.label} must be a number."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a number."))
         return INVALID
     if not _in_range(f, value):
-        errors.append(SpecError(path, _range_message(f, value)))
+        errors.append(SpecError(prefix + f.name, _range_message(f, value)))
         return INVALID
     return value
 
 
-def integer(f: Field, value, path: str, errors: list[SpecError]):
+def integer(f: Field, value, prefix: str, errors: list[SpecError]):
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(SpecError(path, f"{f.label} must be a whole number."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a whole number."))
         return INVALID
     if not _in_range(f, value):
-        errors.append(SpecError(path, _range_message(f, value)))
+        errors.append(SpecError(prefix + f.name, _range_message(f, value)))
         return INVALID
     return value
 
 
-def boolean(f: Field, value, path: str, errors: list[SpecError]):
+def boolean(f: Field, value, prefix: str, errors: list[SpecError]):
     if not isinstance(value, bool):
-        errors.append(SpecError(path, f"{f.label} must be true or false."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be true or false."))
         return INVALID
     return value
 
 
-def date_only(f: Field, value, path: str, errors: list[SpecError]):
+def date_only(f: Field, value, prefix: str, errors: list[SpecError]):
     parsed = parse_date(value) if isinstance(value, str) else None
     if parsed is None:
-        errors.append(SpecError(path, f"{f.label} must be a date written YYYY-MM-DD, e.g. 2024-01-15."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a date written YYYY-MM-DD, e.g. 2024-01-15."))
         return INVALID
     return parsed
 
 
-def date_time(f: Field, value, path: str, errors: list[SpecError]):
+def date_time(f: Field, value, prefix: str, errors: list[SpecError]):
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
-        errors.append(SpecError(path, f"{f.label} must be a date and time, e.g. 2024-01-15T09:00:00."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a date and time, e.g. 2024-01-15T09:00:00."))
         return INVALID
     return parsed
 
 
-def time_hhmm(f: Field, value, path: str, errors: list[SpecError]):
+def time_hhmm(f: Field, value, prefix: str, errors: list[SpecError]):
     if not isinstance(value, str) or not _HHMM.fullmatch(value):
-        errors.append(SpecError(path, f"{f.label} must be a time written HH:mm, e.g. 09:30."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a time written HH:mm, e.g. 09:30."))
         return INVALID
     return value
 
 
-def obj(f: Field, value, path: str, errors: list[SpecError]):
+def obj(f: Field, value, prefix: str, errors: list[SpecError]):
     if not isinstance(value, dict):
-        errors.append(SpecError(path, f"{f.label} must be an object with named fields."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be an object with named fields."))
         return INVALID
-    return check_object(value, f.fields, path + ".", errors)
+    return check_object(value, f.fields, prefix + f.name + ".", errors)
 
 
-def custom_fields(f: Field, value, path: str, errors: list[SpecError]):
+def custom_fields(f: Field, value, prefix: str, errors: list[SpecError]):
     """Key-value pairs: each value one plain value (text, number, true/false or empty)."""
     if not isinstance(value, dict):
-        errors.append(SpecError(path, f"{f.label} must be an object of name/value pairs."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be an object of name/value pairs."))
         return INVALID
     ok = True
     for key, item in value.items():
         if not str(key).strip():
-            errors.append(SpecError(path, f"{f.label} must not have an empty name."))
+            errors.append(SpecError(prefix + f.name, f"{f.label} must not have an empty name."))
             ok = False
         elif item is not None and not isinstance(item, (str, int, float, bool)):
-            errors.append(SpecError(f"{path}.{key}", f"Custom field '{key}' must be a single value, not a list or object."))
+            errors.append(SpecError(f"{prefix}{f.name}.{key}", f"Custom field '{key}' must be a single value, not a list or object."))
             ok = False
     return value if ok else INVALID
 
 
-def text_list(f: Field, value, path: str, errors: list[SpecError]):
+def text_list(f: Field, value, prefix: str, errors: list[SpecError]):
     """A list of non-empty texts, e.g. skills ["forklift"]."""
     if not isinstance(value, list):
-        errors.append(SpecError(path, f"{f.label} must be a list."))
+        errors.append(SpecError(prefix + f.name, f"{f.label} must be a list."))
         return INVALID
     ok = True
     for i, entry in enumerate(value):
         if not isinstance(entry, str) or not entry.strip():
-            errors.append(SpecError(f"{path}[{i}]", f"Each entry of {f.label.lower()} must be non-empty text."))
+            errors.append(SpecError(f"{prefix}{f.name}[{i}]", f"Each entry of {f.label.lower()} must be non-empty text."))
             ok = False
         elif f.max_length is not None and len(entry) > f.max_length:
-            errors.append(SpecError(f"{path}[{i}]", f"Each entry of {f.label.lower()} must be at most {f.max_length} characters."))
+            errors.append(SpecError(f"{prefix}{f.name}[{i}]", f"Each entry of {f.label.lower()} must be at most {f.max_length} characters."))
             ok = False
     return value if ok else INVALID
 

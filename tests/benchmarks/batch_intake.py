@@ -41,7 +41,7 @@ def partner_headers(client: Client) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['access_token']}"}
 
 
-def run(*, Row, best_of, CaptureQueriesContext, peak_memory):
+def run(*, Row, best_of_both, peak_memory):
     from deliveries.models import Batch, Outbox, StopItem
 
     body = json.dumps(big_payload(reference="BENCH-INTAKE-001"))
@@ -66,8 +66,7 @@ def run(*, Row, best_of, CaptureQueriesContext, peak_memory):
     measured_run()  # warm both before timing
     baseline_run()
     queries = count_queries(measured_run)
-    measured = best_of(measured_run, repeat=5)
-    baseline = best_of(baseline_run, repeat=5)
+    measured, baseline = best_of_both(measured_run, baseline_run, repeat=5)
     _, peak = peak_memory(measured_run)
     _, baseline_peak = peak_memory(baseline_run)
     assert not Batch.objects.exists()

@@ -63,7 +63,7 @@ def plain_bulk_create(body: str) -> None:
                                   for ref in refs])
 
 
-def run(*, Row, best_of, CaptureQueriesContext):
+def run(*, Row, best_of_both, CaptureQueriesContext):
     from deliveries.models import Batch, StopItem
     from deliveries.services.batches import batch_create
 
@@ -81,8 +81,7 @@ def run(*, Row, best_of, CaptureQueriesContext):
     baseline_run()
     with CaptureQueriesContext(connection) as queries:
         measured_run()
-    measured = best_of(measured_run, repeat=5)
-    baseline = best_of(baseline_run, repeat=5)
+    measured, baseline = best_of_both(measured_run, baseline_run, repeat=5)
     assert not Batch.objects.exists()
     ratio = measured / baseline
     return Row(

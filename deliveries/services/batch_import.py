@@ -141,7 +141,7 @@ def batch_import_follow_and_reschedule(*, batch_id: str) -> None:
         _follow_later(batch_id, next_poll_seconds())
 
 
-def batch_follow_again(*, batch: Batch, by=None) -> datetime | None:
+def batch_follow_again(*, batch: Batch) -> datetime | None:
     """A dispatcher's "Look again" at an import we stopped following: follow it for another
     while, from now. Returns when that ends; None when there was nothing to do (the import
     finished, or it is followed already: a second click)."""

@@ -189,7 +189,7 @@ def batch_submit_view(request, batch_id):
 @_staff("deliveries.submit_batch")
 def batch_follow_again_view(request, batch_id):
     batch = _batch_or_404(batch_id)
-    until = batch_follow_again(batch=batch, by=request.user)
+    until = batch_follow_again(batch=batch)
     if until is not None:
         minutes = math.ceil((until - timezone.now()).total_seconds() / 60)
         messages.success(request, f"Following {batch.batch_source_reference} again for {_count(minutes, 'minute')}.")
